@@ -1,0 +1,1 @@
+"""How Tsunagu stores its data: typed SQLAlchemy models, engine set-up and migrations."""

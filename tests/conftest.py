@@ -1,0 +1,7 @@
+"""Shared fixtures: offscreen Qt, temporary databases, English/Japanese language switch."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

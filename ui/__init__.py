@@ -1,0 +1,1 @@
+"""How Tsunagu looks: PySide6 windows, pages, dialogs and item models."""
