@@ -1,0 +1,19 @@
+"""Errors that end a user action with one clear, translated message."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Input refused or an action that cannot be done: shown as one line, exit code 1.
+
+    The message is already translated; nothing has been written when this is raised.
+    """
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class PermissionDenied(UserError):
+    """The acting account's role does not allow this action."""
