@@ -1,0 +1,126 @@
+"""This database's chapter and its local settings (language, text size, data folder)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.context import Context
+from app.errors import UserError
+from app.i18n import gettext as _
+from db.models import Chapter, Setting
+
+TEXT_SCALES = (100, 125, 150, 175, 200)
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """The chapter this database belongs to."""
+
+    id: str
+    name: str
+    municipality: str
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Settings a person changes in the settings dialog."""
+
+    language: str = "ja"
+    text_scale: int = 100
+    backup_folder: str = ""
+    first_start_done: bool = False
+
+
+def _get(ctx: Context, key: str, default: Any = None) -> Any:
+    with ctx.db.transaction() as s:
+        row = s.get(Setting, key)
+        return default if row is None else row.value
+
+
+def _set(ctx: Context, values: dict[str, Any]) -> None:
+    with ctx.db.transaction() as s:
+        for key, value in values.items():
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+
+def set_up_chapter(ctx: Context, name: str, municipality: str = "") -> ChapterInfo:
+    """Make this database the chapter `name` (creating the chapter row once)."""
+    name = name.strip()
+    if not name:
+        raise UserError(_("The chapter needs a name."))
+    with ctx.db.transaction() as s:
+        existing = s.get(Chapter, ctx.db.chapter_id) if ctx.db.chapter_id else None
+        if existing is None:
+            existing = Chapter(name=name, municipality=municipality)
+            s.add(existing)
+            s.flush()
+            existing.chapter_id = existing.id
+            for key, value in (("chapter_id", existing.id), ("mode", "chapter")):
+                row = s.get(Setting, key)
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+        else:
+            existing.name = name
+            if municipality:
+                existing.municipality = municipality
+        info = ChapterInfo(existing.id, existing.name, existing.municipality)
+    ctx.db.chapter_id = info.id
+    ctx.db.mode = "chapter"
+    return info
+
+
+def current_chapter(ctx: Context) -> ChapterInfo | None:
+    """The chapter of this database, or None before set-up."""
+    if not ctx.db.chapter_id:
+        return None
+    with ctx.db.transaction() as s:
+        row = s.get(Chapter, ctx.db.chapter_id)
+        return None if row is None else ChapterInfo(row.id, row.name, row.municipality)
+
+
+def rename_chapter(ctx: Context, name: str) -> ChapterInfo:
+    """Change the chapter's name (coordinators only)."""
+    ctx.require("admin")
+    return set_up_chapter(ctx, name)
+
+
+def is_empty(ctx: Context) -> bool:
+    """True for a database with no chapter yet (first start)."""
+    with ctx.db.transaction() as s:
+        return s.scalar(select(Chapter.id).limit(1)) is None
+
+
+def load_preferences(ctx: Context) -> Preferences:
+    """The saved preferences (defaults for a new database)."""
+    return Preferences(
+        language=_get(ctx, "language", "ja"),
+        text_scale=int(_get(ctx, "text_scale", 100)),
+        backup_folder=_get(ctx, "backup_folder", ""),
+        first_start_done=bool(_get(ctx, "first_start_done", False)),
+    )
+
+
+def save_preferences(ctx: Context, prefs: Preferences) -> None:
+    """Store the preferences; refuses values outside what the window offers."""
+    if prefs.language not in ("ja", "en"):
+        raise UserError(_("Unknown language: {language}").format(language=prefs.language))
+    if not 100 <= prefs.text_scale <= 200:
+        raise UserError(_("Text size must be between 100% and 200%."))
+    _set(
+        ctx,
+        {
+            "language": prefs.language,
+            "text_scale": prefs.text_scale,
+            "backup_folder": prefs.backup_folder,
+            "first_start_done": prefs.first_start_done,
+        },
+    )

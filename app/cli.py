@@ -1,0 +1,133 @@
+"""The command line: the same services as the window, for scripts and tests (DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import locale
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from app import i18n
+from app.errors import UserError
+from app.i18n import gettext as _
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+def choose_language() -> str:
+    """TSUNAGU_LANG, else Japanese on a Japanese system, else English."""
+    wanted = os.environ.get("TSUNAGU_LANG", "").strip()
+    if wanted in i18n.LANGUAGES:
+        return wanted
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ja" if value.startswith("ja") else "en"
+    lang = (locale.getlocale()[0] or "").lower()
+    return "ja" if lang.startswith("ja") else "en"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    """UTF-8 JSON on stdout, whatever the console's code page."""
+    if is_dataclass(data) and not isinstance(data, type):
+        data = asdict(data)
+    elif isinstance(data, list):
+        data = [asdict(d) if is_dataclass(d) and not isinstance(d, type) else d for d in data]
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.flush()
+
+
+def say(text: str) -> None:
+    """A line for people on stdout."""
+    print(text)
+
+
+class UsageError(Exception):
+    """Wrong words on the command line: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command of the contract that this version has."""
+    from app import commands
+
+    parser = _Parser(
+        prog="tsunagu", description=_("Tsunagu: the chapter's roster, events and watch-over.")
+    )
+    parser.add_argument("--db", metavar="PATH|URL", help=_("database file or server URL"))
+    parser.add_argument(
+        "--self-test", action="store_true", help=_("check the database and printing, then exit")
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands.register(sub)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse and run one command; returns the exit code."""
+    i18n.set_language(choose_language())
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(argv))
+        handler: Handler | None = getattr(args, "handler", None)
+        if args.self_test:
+            from app.commands import self_test
+
+            return self_test(args)
+        if handler is None:
+            parser.print_usage(sys.stderr)
+            return EXIT_USAGE
+        return handler(args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except UserError as exc:
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        for line in exc.details:
+            print(line)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # the last line of defence: a report file, never a traceback
+        from app.crash import save_report
+
+        report = save_report(exc)
+        print(
+            _("Unexpected error ({kind}). Nothing more was changed. Report saved to {path}").format(
+                kind=type(exc).__name__, path=report
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `python main.py COMMAND ...`."""
+    return run(sys.argv[1:] if argv is None else argv)

@@ -1,0 +1,152 @@
+"""Command-line sub-commands: argument wiring only; the work is done by the services."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app import chapter, members
+from app.cli import EXIT_OK, print_json, say
+from app.context import Context
+from app.database import open_database
+from app.errors import UserError
+from app.i18n import gettext as _
+
+
+@contextmanager
+def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Context]:
+    """The database named by --db (or the default one), closed again afterwards."""
+    db = open_database(args.db, create=create)
+    try:
+        yield Context(db)
+    finally:
+        db.close()
+
+
+def register(sub: Any) -> None:
+    """Add every available command to the parser."""
+    p = sub.add_parser("init", help=_("create a new chapter database"))
+    p.add_argument("--chapter", metavar="NAME", default="", help=_("the chapter's name"))
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help=_("create a database filled with demo data"))
+    p.set_defaults(handler=cmd_demo)
+
+    m = sub.add_parser("members", help=_("the member roster"))
+    msub = m.add_subparsers(dest="members_command")
+    p = msub.add_parser("import", help=_("import a CSV or XLSX roster"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help=_("check the file, change nothing"))
+    p.set_defaults(handler=cmd_members_import)
+    p = msub.add_parser("export", help=_("export the roster as CSV or XLSX"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--encoding", choices=["utf-8", "cp932"], default=None)
+    p.add_argument(
+        "--replace", action="store_true", help=_("replace characters cp932 lacks with 〓")
+    )
+    p.set_defaults(handler=cmd_members_export)
+    p = msub.add_parser("list", help=_("list members in gojūon order"))
+    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--all", action="store_true", help=_("include retired members"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_members_list)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """init [--chapter NAME]"""
+    target = Path(args.db) if args.db and "://" not in args.db else None
+    if target is not None and target.exists():
+        raise UserError(_("{path} already exists; nothing was changed.").format(path=target))
+    with opened(args, create=True) as ctx:
+        info = chapter.set_up_chapter(ctx, args.chapter or _("My chapter"))
+        say(
+            _("Created the database for {chapter}: {path}").format(
+                chapter=info.name, path=ctx.db.location
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """demo"""
+    from app import demo
+
+    with opened(args, create=True) as ctx:
+        summary = demo.build_demo(ctx)
+        say(
+            _("Demo data ready in {path}: {members} members, {events} events.").format(
+                path=ctx.db.location, members=summary.members, events=summary.events
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_members_import(args: argparse.Namespace) -> int:
+    """members import FILE [--dry-run]"""
+    with opened(args) as ctx:
+        report = members.import_members(ctx, args.file, dry_run=args.dry_run)
+    text = _("{added} added, {updated} updated, {unchanged} unchanged ({encoding}).").format(
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        encoding=report.encoding,
+    )
+    if args.dry_run:
+        text = _("Dry run, nothing written: {summary}").format(summary=text)
+    say(text)
+    return EXIT_OK
+
+
+def cmd_members_export(args: argparse.Namespace) -> int:
+    """members export FILE"""
+    with opened(args) as ctx:
+        count = members.export_members(
+            ctx, args.file, encoding=args.encoding, replace_unencodable=args.replace
+        )
+    say(_("Exported {count} members to {path}").format(count=count, path=args.file))
+    return EXIT_OK
+
+
+def cmd_members_list(args: argparse.Namespace) -> int:
+    """members list [--search TEXT] [--json]"""
+    with opened(args) as ctx:
+        views = members.list_members(ctx, args.search, include_retired=args.all)
+    if args.json:
+        print_json(views)
+        return EXIT_OK
+    for v in views:
+        say("\t".join([v.id[:8], v.full_name, v.full_kana, v.member_number, v.phone or v.mobile]))
+    return EXIT_OK
+
+
+def self_test(args: argparse.Namespace) -> int:
+    """--self-test: open a fresh database and make a PDF; exit 0 when all is well."""
+    import tempfile
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        args.db = str(folder / "self-test.sqlite")
+        with opened(args, create=True) as ctx:
+            chapter.set_up_chapter(ctx, "self-test")
+            members.add_member(
+                ctx,
+                members.MemberInput(
+                    family_name="髙橋",
+                    given_name="﨑子",
+                    family_kana="タカハシ",
+                    given_kana="サキコ",
+                ),
+            )
+            found = members.list_members(ctx, "たかはし")
+            if len(found) != 1 or found[0].family_name != "髙橋":
+                raise UserError("self-test: the roster did not read back")
+        from app.selftest import check_pdf
+
+        check_pdf(folder / "self-test.pdf", "髙橋 﨑子 タカハシ サキコ")
+    say(_("Self-test passed in {ms} ms.").format(ms=int((time.perf_counter() - started) * 1000)))
+    return EXIT_OK

@@ -1,0 +1,549 @@
+"""The member roster: add, edit, retire, find, import and export members."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app import roster_files
+from app.context import Context
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.postal import normalize_postal_code
+from app.takeout import record_take_out
+from app.text.kana import normalize_reading, reading_sort_key, search_fold
+from db.models import Member
+
+ACTIVE = "active"
+RETIRED = "retired"
+ROLE_NAMES = ("coordinator", "volunteer", "visitor")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^[0-9+()\- ]*$")
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    """What a person types into the member form (or one roster line brings)."""
+
+    family_name: str = ""
+    given_name: str = ""
+    family_kana: str = ""
+    given_kana: str = ""
+    member_number: str = ""
+    coop: str = ""
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    mobile: str = ""
+    email: str = ""
+    roles: tuple[str, ...] = ()
+    joined_on: date | None = None
+    consent_contact: bool = False
+    consent_photo: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MemberView(MemberInput):
+    """A stored member as services return it (a plain copy, not a live row)."""
+
+    id: str = ""
+    status: str = ACTIVE
+    left_on: date | None = None
+    version: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """Family and given name as written on paper."""
+        return f"{self.family_name}\u3000{self.given_name}".strip("\u3000")
+
+    @property
+    def full_kana(self) -> str:
+        """The reading, family then given."""
+        return f"{self.family_kana} {self.given_kana}".strip()
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of the member list: only what the list shows."""
+
+    id: str
+    name: str
+    kana: str
+    member_number: str
+    phone: str
+    coop: str
+    status: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    encoding: str = ""
+    dry_run: bool = False
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+_DIGITS = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{c: "-" for c in "－‐‑‒–—―ー−"},
+        "（": "(",
+        "）": ")",
+        "＋": "+",
+        "\u3000": " ",
+    }
+)
+
+
+def search_fold_digits(text: str) -> str:
+    """Phone and member numbers: full-width digits and dashes of any kind to ASCII."""
+    return " ".join(text.translate(_DIGITS).split())
+
+
+def normalise_input(data: MemberInput) -> MemberInput:
+    """Validate and normalise a member's fields; names stay exactly as typed."""
+    family = data.family_name.strip()
+    given = data.given_name.strip()
+    if not family and not given:
+        raise UserError(_("A member needs a name."))
+    postal = data.postal_code.strip()
+    if postal:
+        normalised = normalize_postal_code(postal)
+        if normalised is None:
+            raise UserError(_("“{value}” is not a postal code (7 digits).").format(value=postal))
+        postal = normalised
+    phone = search_fold_digits(data.phone)
+    mobile = search_fold_digits(data.mobile)
+    for value in (phone, mobile):
+        if not PHONE_RE.match(value):
+            raise UserError(_("“{value}” is not a phone number.").format(value=value))
+    email = data.email.strip()
+    if email and not EMAIL_RE.match(email):
+        raise UserError(_("“{value}” is not an e-mail address.").format(value=email))
+    roles = tuple(r for r in ROLE_NAMES if r in data.roles)
+    unknown = set(data.roles) - set(ROLE_NAMES)
+    if unknown:
+        raise UserError(_("Unknown role: {role}").format(role=", ".join(sorted(unknown))))
+    return replace(
+        data,
+        family_name=family,
+        given_name=given,
+        family_kana=normalize_reading(data.family_kana),
+        given_kana=normalize_reading(data.given_kana),
+        member_number=search_fold_digits(data.member_number).replace(" ", ""),
+        coop=data.coop.strip(),
+        postal_code=postal,
+        address=data.address.strip(),
+        phone=phone,
+        mobile=mobile,
+        email=email,
+        roles=roles,
+        note=data.note.strip(),
+    )
+
+
+def _derived(row: Member) -> None:
+    """Recompute the sort key and the search text after any change."""
+    row.reading_key = reading_sort_key(f"{row.family_kana} {row.given_kana}".strip())
+    parts = [
+        row.family_name + row.given_name,
+        row.family_kana + row.given_kana,
+        row.member_number,
+        row.phone.replace("-", ""),
+        row.mobile.replace("-", ""),
+    ]
+    row.search_text = "\n".join(search_fold(p) for p in parts if p)
+
+
+def _apply(row: Member, data: MemberInput) -> None:
+    for name, value in asdict(data).items():
+        if name == "roles":
+            value = list(value)
+        setattr(row, name, value)
+    _derived(row)
+
+
+def _view(row: Member) -> MemberView:
+    return MemberView(
+        id=row.id,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        family_kana=row.family_kana,
+        given_kana=row.given_kana,
+        member_number=row.member_number,
+        coop=row.coop,
+        postal_code=row.postal_code,
+        address=row.address,
+        phone=row.phone,
+        mobile=row.mobile,
+        email=row.email,
+        roles=tuple(row.roles or ()),
+        joined_on=row.joined_on,
+        consent_contact=row.consent_contact,
+        consent_photo=row.consent_photo,
+        note=row.note,
+        status=row.status,
+        left_on=row.left_on,
+        version=row.version,
+    )
+
+
+def _load(s: Session, member_id: str) -> Member:
+    row = s.get(Member, member_id)
+    if row is None or row.deleted:
+        raise UserError(_("No such member: {id}").format(id=member_id))
+    return row
+
+
+def add_member(ctx: Context, data: MemberInput) -> MemberView:
+    """Add a member to the roster."""
+    ctx.require("roster.write")
+    clean = normalise_input(data)
+    with ctx.db.transaction() as s:
+        if clean.member_number:
+            _refuse_duplicate_number(s, clean.member_number, None)
+        row = Member(status=ACTIVE)
+        _apply(row, clean)
+        s.add(row)
+        s.flush()
+        return _view(row)
+
+
+def _refuse_duplicate_number(s: Session, number: str, own_id: str | None) -> None:
+    q = select(Member.id).where(Member.member_number == number, Member.deleted.is_(False))
+    other = [i for i in s.scalars(q) if i != own_id]
+    if other:
+        raise UserError(_("Member number {number} is already in the roster.").format(number=number))
+
+
+def update_member(ctx: Context, member_id: str, data: MemberInput) -> MemberView:
+    """Change a member's details."""
+    ctx.require("roster.write")
+    clean = normalise_input(data)
+    with ctx.db.transaction() as s:
+        row = _load(s, member_id)
+        if clean.member_number:
+            _refuse_duplicate_number(s, clean.member_number, row.id)
+        _apply(row, clean)
+        s.flush()
+        return _view(row)
+
+
+def retire_member(ctx: Context, member_id: str, on: date | None = None) -> MemberView:
+    """Mark a member as retired (kept in the roster, hidden from the active list)."""
+    ctx.require("roster.write")
+    with ctx.db.transaction() as s:
+        row = _load(s, member_id)
+        row.status = RETIRED
+        row.left_on = on or date.today()
+        s.flush()
+        return _view(row)
+
+
+def reinstate_member(ctx: Context, member_id: str) -> MemberView:
+    """Undo a retirement."""
+    ctx.require("roster.write")
+    with ctx.db.transaction() as s:
+        row = _load(s, member_id)
+        row.status = ACTIVE
+        row.left_on = None
+        s.flush()
+        return _view(row)
+
+
+def get_member(ctx: Context, member_id: str) -> MemberView:
+    """One member's details."""
+    ctx.require("roster.read")
+    with ctx.db.transaction() as s:
+        view = _view(_load(s, member_id))
+    if not ctx.actor.can("roster.write"):
+        # Visitors see names and phones only.
+        view = MemberView(
+            id=view.id,
+            family_name=view.family_name,
+            given_name=view.given_name,
+            family_kana=view.family_kana,
+            given_kana=view.given_kana,
+            phone=view.phone,
+            mobile=view.mobile,
+            status=view.status,
+        )
+    return view
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_query(query: str, include_retired: bool) -> Select[str]:
+    stmt = select(Member.id).where(Member.deleted.is_(False))
+    if not include_retired:
+        stmt = stmt.where(Member.status == ACTIVE)
+    for term in query.split():
+        folded = search_fold(term)
+        if folded:
+            stmt = stmt.where(Member.search_text.like(f"%{_like_escape(folded)}%", escape="\\"))
+    return stmt
+
+
+def search_ids(ctx: Context, query: str = "", include_retired: bool = False) -> list[str]:
+    """Ids of the members matching `query`, in gojūon order (empty readings last)."""
+    ctx.require("roster.read")
+    stmt = _search_query(query, include_retired).order_by(Member.reading_key, Member.id)
+    with ctx.db.transaction() as s:
+        return list(s.scalars(stmt))
+
+
+def count_members(ctx: Context, include_retired: bool = False) -> int:
+    """How many members the roster holds."""
+    ctx.require("reports.read")
+    stmt = select(func.count()).select_from(Member).where(Member.deleted.is_(False))
+    if not include_retired:
+        stmt = stmt.where(Member.status == ACTIVE)
+    with ctx.db.transaction() as s:
+        return int(s.scalar(stmt) or 0)
+
+
+def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
+    """The list lines of `ids`, in the order given."""
+    ctx.require("roster.read")
+    show_number = ctx.actor.can("roster.write")
+    found: dict[str, MemberRow] = {}
+    cols = (
+        Member.id,
+        Member.family_name,
+        Member.given_name,
+        Member.family_kana,
+        Member.given_kana,
+        Member.member_number,
+        Member.phone,
+        Member.mobile,
+        Member.coop,
+        Member.status,
+    )
+    with ctx.db.transaction() as s:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for r in s.execute(select(*cols).where(Member.id.in_(chunk))):
+                found[r.id] = MemberRow(
+                    id=r.id,
+                    name=f"{r.family_name}\u3000{r.given_name}".strip("\u3000"),
+                    kana=f"{r.family_kana} {r.given_kana}".strip(),
+                    member_number=r.member_number if show_number else "",
+                    phone=r.phone or r.mobile,
+                    coop=r.coop if show_number else "",
+                    status=r.status,
+                )
+    return [found[i] for i in ids if i in found]
+
+
+def list_members(ctx: Context, query: str = "", include_retired: bool = False) -> list[MemberView]:
+    """Full details of the matching members, in gojūon order (for scripts and export)."""
+    ctx.require("roster.read")
+    ids = search_ids(ctx, query, include_retired)
+    rows: dict[str, MemberView] = {}
+    with ctx.db.transaction() as s:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows.update(
+                (m.id, _view(m)) for m in s.scalars(select(Member).where(Member.id.in_(chunk)))
+            )
+    views = [rows[i] for i in ids if i in rows]
+    if not ctx.actor.can("roster.write"):
+        return [get_member(ctx, v.id) for v in views]
+    return views
+
+
+def resolve_member(ctx: Context, text: str) -> str:
+    """A member id from any unique prefix of it, or a unique member number."""
+    ctx.require("roster.read")
+    text = text.strip()
+    if not text:
+        raise UserError(_("No member given."))
+    with ctx.db.transaction() as s:
+        ids = list(
+            s.scalars(
+                select(Member.id)
+                .where(
+                    Member.deleted.is_(False),
+                    or_(
+                        Member.id.like(f"{_like_escape(text)}%", escape="\\"),
+                        Member.member_number == text,
+                    ),
+                )
+                .limit(2)
+            )
+        )
+    if not ids:
+        raise UserError(_("No member matches “{text}”.").format(text=text))
+    if len(ids) > 1:
+        raise UserError(_("More than one member matches “{text}”.").format(text=text))
+    return ids[0]
+
+
+def _input_from_file_row(row: roster_files.MemberRow) -> MemberInput:
+    return MemberInput(
+        family_name=row.family_name,
+        given_name=row.given_name,
+        family_kana=row.family_kana,
+        given_kana=row.given_kana,
+        member_number=row.member_number,
+        coop=row.coop,
+        postal_code=row.postal_code,
+        address=row.address,
+        phone=row.phone,
+        mobile=row.mobile,
+        email=row.email,
+        roles=tuple(row.roles),
+        joined_on=row.joined_on,
+        note=row.note,
+    )
+
+
+def _match_key(data: MemberInput) -> tuple[str, str, str]:
+    return (
+        search_fold(data.family_name + data.given_name),
+        search_fold(data.family_kana + data.given_kana),
+        (data.phone or data.mobile).replace("-", ""),
+    )
+
+
+def import_members(
+    ctx: Context,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a roster file whole or not at all; members already present are updated.
+
+    A member matches by member number, else by name + reading + phone. Any bad row refuses
+    the whole file, listing every bad row with its line number and reason.
+    """
+    ctx.require("roster.write")
+    parsed = roster_files.parse_roster(path, mapping)
+    problems = [
+        _("Line {line}: {column}: {reason}").format(line=p.line, column=p.column, reason=p.reason)
+        for p in parsed.problems
+    ]
+    inputs: list[tuple[int, MemberInput]] = []
+    for row in parsed.rows:
+        try:
+            inputs.append((row.line, normalise_input(_input_from_file_row(row))))
+        except UserError as exc:
+            problems.append(_("Line {line}: {reason}").format(line=row.line, reason=exc.message))
+    seen_numbers: dict[str, int] = {}
+    for line, data in inputs:
+        if data.member_number:
+            if data.member_number in seen_numbers:
+                problems.append(
+                    _("Line {line}: member number {number} also on line {other}").format(
+                        line=line, number=data.member_number, other=seen_numbers[data.member_number]
+                    )
+                )
+            seen_numbers.setdefault(data.member_number, line)
+    if problems:
+        raise UserError(
+            _("The file was not imported: {count} rows have problems.").format(count=len(problems)),
+            details=problems,
+        )
+    report = ImportReport(encoding=parsed.encoding, dry_run=dry_run, columns=parsed.columns)
+    try:
+        _store_import(ctx, inputs, report)
+    except _DryRunDone:
+        pass
+    return report
+
+
+class _DryRunDone(Exception):
+    """Raised inside the import transaction of a dry run so that it rolls back."""
+
+
+def _store_import(
+    ctx: Context, inputs: list[tuple[int, MemberInput]], report: ImportReport
+) -> None:
+    with ctx.db.transaction() as s:
+        existing = list(s.scalars(select(Member).where(Member.deleted.is_(False))))
+        by_number = {m.member_number: m for m in existing if m.member_number}
+        by_key = {_match_key(_view(m)): m for m in existing}
+        for _line, data in inputs:
+            row = by_number.get(data.member_number) if data.member_number else None
+            if row is None:
+                row = by_key.get(_match_key(data))
+            if row is None:
+                row = Member(status=ACTIVE)
+                _apply(row, data)
+                s.add(row)
+                report.added += 1
+                continue
+            before = _view(row)
+            merged = replace(
+                data,
+                consent_contact=before.consent_contact or data.consent_contact,
+                consent_photo=before.consent_photo or data.consent_photo,
+                joined_on=data.joined_on or before.joined_on,
+            )
+            if asdict(merged) == {k: v for k, v in asdict(before).items() if k in asdict(merged)}:
+                report.unchanged += 1
+                continue
+            _apply(row, merged)
+            report.updated += 1
+        if report.dry_run:
+            raise _DryRunDone
+
+
+def export_members(
+    ctx: Context,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    replace_unencodable: bool = False,
+    include_retired: bool = True,
+) -> int:
+    """Write the roster for Excel: XLSX or CSV by extension; returns how many members."""
+    ctx.require("roster.export")
+    views = list_members(ctx, "", include_retired)
+    rows = [
+        roster_files.MemberRow(
+            line=i + 2,
+            family_name=v.family_name,
+            given_name=v.given_name,
+            family_kana=v.family_kana,
+            given_kana=v.given_kana,
+            member_number=v.member_number,
+            coop=v.coop,
+            postal_code=v.postal_code,
+            address=v.address,
+            phone=v.phone,
+            mobile=v.mobile,
+            email=v.email,
+            note=v.note,
+            joined_on=v.joined_on,
+            roles=tuple(v.roles),
+        )
+        for i, v in enumerate(views)
+    ]
+    roster_files.write_roster(path, rows, encoding=encoding, replace=replace_unencodable)
+    with ctx.db.transaction() as s:
+        record_take_out(
+            s,
+            ctx,
+            action="export",
+            what=_("Member roster"),
+            people=len(rows),
+            special_care=False,
+            encrypted=False,
+            destination=str(path),
+        )
+    return len(rows)

@@ -1,0 +1,37 @@
+"""Tsunagu's entry point: no arguments opens the window; a sub-command runs the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+STARTED = time.perf_counter()
+
+# Options that still mean "open the window" (everything else is the command line).
+WINDOW_FLAGS = {"--smoke"}
+
+
+def wants_window(argv: list[str]) -> bool:
+    """True when argv names no command, only window options and --db."""
+    rest = list(argv)
+    if "--db" in rest:
+        i = rest.index("--db")
+        del rest[i : i + 2]
+    rest = [a for a in rest if not a.startswith("--db=")]
+    return all(a in WINDOW_FLAGS for a in rest)
+
+
+def main() -> int:
+    """Dispatch to the window or to the command line."""
+    argv = sys.argv[1:]
+    if wants_window(argv):
+        from ui.launch import run_window
+
+        return run_window(argv, STARTED)
+    from app.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

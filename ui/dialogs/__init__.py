@@ -1,0 +1,1 @@
+"""Dialogs; all share one base class for geometry, titles and modality."""

@@ -1,0 +1,216 @@
+"""The member form: names with readings captured from the IME, postal lookup, roles, consent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import postal
+from app.context import Context
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.members import MemberInput, MemberView, add_member, get_member, update_member
+from ui.dialogs.base import BaseDialog
+from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+
+
+class MemberDialog(BaseDialog):
+    """Add (member_id None) or edit one member; saving goes through the member service."""
+
+    settings_key = "member"
+
+    def __init__(self, ctx: Context, member_id: str | None = None, parent: QWidget | None = None):
+        super().__init__(_("Edit member") if member_id else _("New member"), parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        self.saved: MemberView | None = None
+        self.family_name = ReadingCaptureLineEdit()
+        self.given_name = ReadingCaptureLineEdit()
+        self.family_kana = QLineEdit()
+        self.given_kana = QLineEdit()
+        self._followers = [
+            connect_reading(self.family_name, self.family_kana),
+            connect_reading(self.given_name, self.given_kana),
+        ]
+        self.member_number = QLineEdit()
+        self.coop = QLineEdit()
+        self.postal_code = QLineEdit()
+        self.postal_code.setPlaceholderText("123-4567")
+        self.postal_code.setMaxLength(10)
+        self.postal_button = QPushButton(_("Find address"))
+        self.postal_note = QLabel("")
+        self.postal_note.setWordWrap(True)
+        self.address = QLineEdit()
+        self.phone = QLineEdit()
+        self.mobile = QLineEdit()
+        self.email = QLineEdit()
+        self.role_boxes = {
+            "coordinator": QCheckBox(_("Coordinator")),
+            "volunteer": QCheckBox(_("Volunteer")),
+            "visitor": QCheckBox(_("Watch-over visitor")),
+        }
+        self.joined_on = QDateEdit()
+        self.joined_on.setCalendarPopup(True)
+        self.joined_on.setDisplayFormat("yyyy-MM-dd")
+        self.joined_on.setDate(QDate.currentDate())
+        self.consent_contact = QCheckBox(_("Agrees to be contacted"))
+        self.consent_photo = QCheckBox(_("Agrees to photos"))
+        self.note = QPlainTextEdit()
+        self.note.setFixedHeight(70)
+
+        form = QFormLayout()
+        names = QHBoxLayout()
+        names.addWidget(QLabel(_("Family")))
+        names.addWidget(self.family_name)
+        names.addWidget(QLabel(_("Given")))
+        names.addWidget(self.given_name)
+        kana = QHBoxLayout()
+        kana.addWidget(QLabel(_("Family")))
+        kana.addWidget(self.family_kana)
+        kana.addWidget(QLabel(_("Given")))
+        kana.addWidget(self.given_kana)
+        form.addRow(_("Name"), names)
+        form.addRow(_("Reading (katakana)"), kana)
+        form.addRow(_("Member no."), self.member_number)
+        form.addRow(_("Co-op"), self.coop)
+        postal_row = QHBoxLayout()
+        postal_row.addWidget(self.postal_code)
+        postal_row.addWidget(self.postal_button)
+        form.addRow(_("Postal code"), postal_row)
+        form.addRow("", self.postal_note)
+        form.addRow(_("Address"), self.address)
+        form.addRow(_("Phone"), self.phone)
+        form.addRow(_("Mobile"), self.mobile)
+        form.addRow(_("E-mail"), self.email)
+        roles = QHBoxLayout()
+        for box in self.role_boxes.values():
+            roles.addWidget(box)
+        form.addRow(_("Roles"), roles)
+        form.addRow(_("Joined"), self.joined_on)
+        consent = QHBoxLayout()
+        consent.addWidget(self.consent_contact)
+        consent.addWidget(self.consent_photo)
+        form.addRow(_("Consent"), consent)
+        form.addRow(_("Notes"), self.note)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        self.postal_button.clicked.connect(self.find_address)
+        self.postal_code.editingFinished.connect(self._postal_finished)
+        if member_id:
+            self._load(get_member(ctx, member_id))
+        self.family_name.setFocus()
+
+    def _load(self, m: MemberView) -> None:
+        self.family_name.setText(m.family_name)
+        self.given_name.setText(m.given_name)
+        self.family_kana.setText(m.family_kana)
+        self.given_kana.setText(m.given_kana)
+        self.member_number.setText(m.member_number)
+        self.coop.setText(m.coop)
+        self.postal_code.setText(m.postal_code)
+        self.address.setText(m.address)
+        self.phone.setText(m.phone)
+        self.mobile.setText(m.mobile)
+        self.email.setText(m.email)
+        for role, box in self.role_boxes.items():
+            box.setChecked(role in m.roles)
+        if m.joined_on:
+            self.joined_on.setDate(QDate(m.joined_on.year, m.joined_on.month, m.joined_on.day))
+        self.consent_contact.setChecked(m.consent_contact)
+        self.consent_photo.setChecked(m.consent_photo)
+        self.note.setPlainText(m.note)
+
+    def _postal_finished(self) -> None:
+        if not self.address.text().strip():
+            self.find_address(quiet=True)
+
+    def find_address(self, quiet: bool = False) -> None:
+        """Fill the address from the postal code; the user chooses among alternatives."""
+        code = postal.normalize_postal_code(self.postal_code.text())
+        if code is None:
+            if not quiet:
+                self.show_error(_("Type a postal code of 7 digits first."))
+            return
+        self.postal_code.setText(code)
+        found = postal.lookup(code)
+        if not found:
+            self.postal_note.setText(_("No address is known for {code}.").format(code=code))
+            return
+        choice = found[0]
+        if len(found) > 1:
+            labels = [f"{a.address}" + (f"（{a.note}）" if a.note else "") for a in found]
+            picked, ok = QInputDialog.getItem(
+                self,
+                _("Choose the address"),
+                _("This postal code covers several places:"),
+                labels,
+                0,
+                False,
+            )
+            if not ok:
+                return
+            choice = found[labels.index(picked)]
+        # The note (such as 以下に掲載がない場合) is shown, never pasted into the address.
+        self.address.setText(choice.address)
+        self.postal_note.setText(choice.note)
+        self.address.setFocus()
+        self.address.end(False)
+
+    def value(self) -> MemberInput:
+        """The form's content as service input."""
+        joined = self.joined_on.date()
+        return MemberInput(
+            family_name=self.family_name.text(),
+            given_name=self.given_name.text(),
+            family_kana=self.family_kana.text(),
+            given_kana=self.given_kana.text(),
+            member_number=self.member_number.text(),
+            coop=self.coop.text(),
+            postal_code=self.postal_code.text(),
+            address=self.address.text(),
+            phone=self.phone.text(),
+            mobile=self.mobile.text(),
+            email=self.email.text(),
+            roles=tuple(r for r, box in self.role_boxes.items() if box.isChecked()),
+            joined_on=date(joined.year(), joined.month(), joined.day()),
+            consent_contact=self.consent_contact.isChecked(),
+            consent_photo=self.consent_photo.isChecked(),
+            note=self.note.toPlainText(),
+        )
+
+    def save(self) -> None:
+        """Save through the service; on refusal say why and keep the form open."""
+        try:
+            if self.member_id:
+                self.saved = update_member(self.ctx, self.member_id, self.value())
+            else:
+                self.saved = add_member(self.ctx, self.value())
+        except UserError as exc:
+            self.show_error(exc.message, exc.details)
+            return
+        self.accept()

@@ -1,0 +1,113 @@
+"""The window's content: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import chapter as chapter_service
+from app.context import Context
+from app.i18n import gettext as _
+from ui.keys import shortcut
+from ui.pages.members import MembersPage
+from ui.pages.placeholder import PlaceholderPage
+
+
+class MainView(QWidget):
+    """Navigation and pages; every page gets the Context through its constructor."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        nav_font = self.nav.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.2)
+        self.nav.setFont(nav_font)
+        self.nav.setSpacing(4)
+        self.nav.setMaximumWidth(self.nav.fontMetrics().horizontalAdvance("あ") * 10)
+        self.stack = QStackedWidget()
+        self.settings_button = QPushButton(_("Settings…"))
+        self.settings_button.clicked.connect(self.open_settings)
+        left = QVBoxLayout()
+        left.addWidget(self.nav, 1)
+        left.addWidget(self.settings_button)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addWidget(self.stack, 1)
+        self.pages: dict[str, QWidget] = {}
+        self._build_pages()
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        shortcut(self, QKeySequence("Ctrl+,"), self.open_settings)
+        for i in range(self.nav.count()):
+            shortcut(self, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i))
+
+    def _build_pages(self) -> None:
+        later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")
+        entries: list[tuple[str, str, Callable[[], QWidget]]] = [
+            ("members", _("Members"), lambda: MembersPage(self.ctx)),
+            ("events", _("Events"), lambda: PlaceholderPage(_("Events"), later)),
+            ("watch", _("Watch-over"), lambda: PlaceholderPage(_("Watch-over"), later)),
+            ("partners", _("Partners"), lambda: PlaceholderPage(_("Partners"), later)),
+            ("reports", _("Reports"), lambda: PlaceholderPage(_("Reports"), later)),
+            ("sync", _("Sync"), lambda: PlaceholderPage(_("Sync"), later)),
+        ]
+        for key, label, make in entries:
+            page = make()
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+
+    def show_page(self, key: str) -> None:
+        """Bring page `key` to the front."""
+        for i in range(self.nav.count()):
+            if self.nav.item(i).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(i)
+
+    def window_title(self) -> str:
+        """The window title: program and chapter."""
+        info = chapter_service.current_chapter(self.ctx)
+        if info is None:
+            return _("Tsunagu")
+        return _("Tsunagu — {chapter}").format(chapter=info.name)
+
+    def open_settings(self) -> None:
+        """The settings dialog; a new language or text size rebuilds the pages at once."""
+        from ui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        if dialog.exec():
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Recreate every page (after a language change)."""
+        current = self.nav.currentRow()
+        self.nav.clear()
+        while self.stack.count():
+            page = self.stack.widget(0)
+            if page is None:
+                break
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._build_pages()
+        self.settings_button.setText(_("Settings…"))
+        self.nav.setCurrentRow(max(0, current))
+        window = self.window()
+        if window is not None:
+            window.setWindowTitle(self.window_title())

@@ -1,0 +1,245 @@
+"""The Members page: find by a few kana, add, edit, retire (with undo), import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import members
+from app.context import Context
+from app.errors import UserError
+from app.i18n import gettext as _
+from ui.keys import shortcut
+from ui.dialogs.base import confirm, show_error
+from ui.models.member_table import MemberTableModel
+from ui.tasks import run_with_progress
+
+
+class MembersPage(QWidget):
+    """The roster: a search box over a list that stays smooth at 100,000 members."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = MemberTableModel(
+            lambda q, r: members.search_ids(ctx, q, r),
+            lambda ids: members.rows_for(ctx, ids),
+            self,
+        )
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: name, reading, member no. or phone"))
+        self.search.setClearButtonEnabled(True)
+        self.show_retired = QCheckBox(_("Show retired members"))
+        self.count_label = QLabel("")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        em = self.table.fontMetrics().horizontalAdvance("あ")
+        for column, width in enumerate((8, 10, 6, 8, 9)):
+            self.table.setColumnWidth(column, width * em)
+        self.table.doubleClicked.connect(lambda _i: self.edit_member())
+        self.add_button = QPushButton(_("New member…"))
+        self.edit_button = QPushButton(_("Edit…"))
+        self.retire_button = QPushButton(_("Retire…"))
+        self.import_button = QPushButton(_("Import from Excel/CSV…"))
+        self.export_button = QPushButton(_("Export for Excel…"))
+        self.undo_bar = QWidget()
+        self.undo_label = QLabel("")
+        self.undo_button = QPushButton(_("Undo"))
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(0, 0, 0, 0)
+        undo_layout.addWidget(self.undo_label, 1)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._undo_id: str | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_retired)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.retire_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.undo_bar)
+        layout.addLayout(buttons)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._focus_first)
+        self.show_retired.toggled.connect(lambda _c: self.refresh())
+        self.add_button.clicked.connect(self.add_member)
+        self.edit_button.clicked.connect(self.edit_member)
+        self.retire_button.clicked.connect(self.retire_or_reinstate)
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_file)
+        self.undo_button.clicked.connect(self.undo)
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
+        shortcut(self, QKeySequence("Ctrl+N"), self.add_member)
+        shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
+        shortcut(self.table, QKeySequence(Qt.Key.Key_Return), self.edit_member, local=True)
+        writable = ctx.actor.can("roster.write")
+        for b in (self.add_button, self.edit_button, self.retire_button, self.import_button):
+            b.setVisible(writable)
+        self.export_button.setVisible(ctx.actor.can("roster.export"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Search again and show the count."""
+        self.model.refresh(self.search.text(), self.show_retired.isChecked())
+        self.count_label.setText(_("{count} members").format(count=self.model.rowCount()))
+        self._update_buttons()
+
+    def _focus_first(self) -> None:
+        self._debounce.stop()
+        self.refresh()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def current_id(self) -> str | None:
+        """The selected member's id."""
+        index = self.table.currentIndex()
+        return self.model.member_id(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        selected = self.current_id() is not None
+        self.edit_button.setEnabled(selected)
+        self.retire_button.setEnabled(selected)
+        if selected:
+            status = self.model.data(self.model.index(self.table.currentIndex().row(), 5))
+            self.retire_button.setText(_("Reinstate") if status == _("retired") else _("Retire…"))
+
+    def _select(self, member_id: str) -> None:
+        row = self.model.row_of(member_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def add_member(self) -> None:
+        """Open the form for a new member."""
+        from ui.dialogs.member import MemberDialog
+
+        dialog = MemberDialog(self.ctx, None, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh()
+            self._select(dialog.saved.id)
+
+    def edit_member(self) -> None:
+        """Open the form for the selected member."""
+        from ui.dialogs.member import MemberDialog
+
+        member_id = self.current_id()
+        if member_id is None or not self.ctx.actor.can("roster.write"):
+            return
+        dialog = MemberDialog(self.ctx, member_id, self)
+        if dialog.exec():
+            self.refresh()
+            self._select(member_id)
+
+    def retire_or_reinstate(self) -> None:
+        """Retire the selected member after asking, with an Undo; or reinstate."""
+        member_id = self.current_id()
+        if member_id is None:
+            return
+        try:
+            view = members.get_member(self.ctx, member_id)
+            if view.status == members.RETIRED:
+                members.reinstate_member(self.ctx, member_id)
+                self.refresh()
+                self._select(member_id)
+                return
+            if not confirm(
+                self,
+                _("Retire member"),
+                _("Retire {name}? They stay in the roster and can be reinstated.").format(
+                    name=view.full_name
+                ),
+                _("Retire"),
+            ):
+                return
+            members.retire_member(self.ctx, member_id)
+        except UserError as exc:
+            show_error(self, _("Members"), exc.message)
+            return
+        self._undo_id = member_id
+        self.undo_label.setText(_("{name} was retired.").format(name=view.full_name))
+        self.undo_bar.show()
+        QTimer.singleShot(20000, self.undo_bar.hide)
+        self.refresh()
+
+    def undo(self) -> None:
+        """Take the last retirement back."""
+        if self._undo_id is not None:
+            members.reinstate_member(self.ctx, self._undo_id)
+            self._undo_id = None
+        self.undo_bar.hide()
+        self.refresh()
+
+    def import_file(self) -> None:
+        """Choose a roster file and import it through the import dialog."""
+        from ui.dialogs.roster_import import RosterImportDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Import members"), "", _("Rosters (*.xlsx *.csv *.txt);;All files (*)")
+        )
+        if not name:
+            return
+        dialog = RosterImportDialog(self.ctx, Path(name), self)
+        if dialog.exec():
+            self.refresh()
+
+    def export_file(self) -> None:
+        """Write the roster as XLSX (default) or CSV for Excel."""
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            _("Export members"),
+            _("members") + ".xlsx",
+            _("Excel workbook (*.xlsx);;CSV for Excel, UTF-8 (*.csv)"),
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
+        try:
+            count = run_with_progress(
+                self, _("Exporting…"), lambda: members.export_members(self.ctx, path)
+            )
+        except UserError as exc:
+            show_error(self, _("Export members"), exc.message, exc.details)
+            return
+        self.count_label.setText(
+            _("Exported {count} members to {path}").format(count=count, path=path)
+        )
+
+    def index_of(self, row: int) -> QModelIndex:
+        """The model index of a row (for tests and keyboard handling)."""
+        return self.model.index(row, 0)
