@@ -1,0 +1,1 @@
+"""Japanese text handling: kana readings, sort keys, search folding."""
