@@ -159,29 +159,19 @@ def backup_beside(path: Path, reason: str) -> Path:
     return target
 
 
-def _prepare_schema(engine: Engine, path: Path | None, new: bool) -> list[Path]:
-    """Check the revision, back up and migrate; returns the backups written."""
+def _inspect(engine: Engine, name: str) -> tuple[str | None, bool]:
+    """(revision, has tables) of a database, refusing one that is not Tsunagu's."""
     try:
         with engine.connect() as conn:
             revision = migrate.current_revision(conn)
-            has_tables = (
-                bool(
-                    conn.exec_driver_sql(
-                        "SELECT count(*) FROM sqlite_master WHERE type='table'"
-                    ).scalar()
-                )
-                if conn.dialect.name == "sqlite"
-                else False
-            )
+            tables = migrate.table_names(conn)
     except (DatabaseError, OperationalError) as exc:
-        name = path.name if path else "database"
         raise UserError(
             _("{name} is not a Tsunagu database (or it is damaged). It was left unchanged.").format(
                 name=name
             )
         ) from exc
-    if revision is None and has_tables:
-        name = path.name if path else "database"
+    if revision is None and tables - {"alembic_version"}:
         raise UserError(
             _("{name} is a database, but not one of Tsunagu's. It was left unchanged.").format(
                 name=name
@@ -194,9 +184,14 @@ def _prepare_schema(engine: Engine, path: Path | None, new: bool) -> list[Path]:
                 "Please update Tsunagu to open it. The file was left unchanged."
             )
         )
+    return revision, bool(tables)
+
+
+def _prepare_schema(engine: Engine, path: Path | None, revision: str | None) -> list[Path]:
+    """Back up and migrate a checked database; returns the backups written."""
     backups: list[Path] = []
     if revision != migrate.HEAD_REVISION:
-        if revision is not None and path is not None and not new:
+        if revision is not None and path is not None:
             backups.append(backup_beside(path, f"before-{migrate.HEAD_REVISION}"))
         migrate.upgrade(engine)
     return backups
@@ -228,7 +223,8 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
     """
     if isinstance(location, str) and is_url(location):
         engine = server_engine(location)
-        _prepare_schema(engine, None, new=False)
+        revision, _tables = _inspect(engine, location.split("@")[-1])
+        _prepare_schema(engine, None, revision)
         node, last, chapter, mode = _ensure_meta(engine)
         return Database(engine, location, None, HybridClock(node, last), chapter, mode)
 
@@ -249,8 +245,16 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
             _("Could not open {name}: {reason}").format(name=path.name, reason=exc.strerror)
         ) from exc
     try:
+        revision: str | None = None
+        if not new:
+            # Look before writing: even switching on WAL would change a stranger's file.
+            probe = sqlite_engine(path, readonly=True)
+            try:
+                revision, _tables = _inspect(probe, path.name)
+            finally:
+                probe.dispose()
         engine = sqlite_engine(path)
-        backups = _prepare_schema(engine, path, new)
+        backups = _prepare_schema(engine, path, revision)
         node, last, chapter, mode = _ensure_meta(engine)
     except BaseException:
         lock.release()

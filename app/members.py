@@ -153,6 +153,10 @@ def normalise_input(data: MemberInput) -> MemberInput:
     )
 
 
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
 def _derived(row: Member) -> None:
     """Recompute the sort key and the search text after any change."""
     row.reading_key = reading_sort_key(f"{row.family_kana} {row.given_kana}".strip())
@@ -160,8 +164,8 @@ def _derived(row: Member) -> None:
         row.family_name + row.given_name,
         row.family_kana + row.given_kana,
         row.member_number,
-        row.phone.replace("-", ""),
-        row.mobile.replace("-", ""),
+        _digits(row.phone),
+        _digits(row.mobile),
     ]
     row.search_text = "\n".join(search_fold(p) for p in parts if p)
 
@@ -292,6 +296,9 @@ def _search_query(query: str, include_retired: bool) -> Select[str]:
         stmt = stmt.where(Member.status == ACTIVE)
     for term in query.split():
         folded = search_fold(term)
+        if PHONE_RE.match(folded) and any(c.isdigit() for c in folded):
+            # Numbers are matched on their digits: 03(1234)5678 finds 03-1234-5678.
+            folded = _digits(folded)
         if folded:
             stmt = stmt.where(Member.search_text.like(f"%{_like_escape(folded)}%", escape="\\"))
     return stmt

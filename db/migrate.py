@@ -21,6 +21,11 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def table_names(conn: Connection) -> set[str]:
+    """Every table in the database's default schema."""
+    return set(inspect(conn).get_table_names())
+
+
 def is_known(revision: str) -> bool:
     """True when this build knows `revision` (so it is not from a newer Tsunagu)."""
     return revision in KNOWN_REVISIONS

@@ -24,8 +24,8 @@ from app import members
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
-from ui.keys import shortcut
 from ui.dialogs.base import confirm, show_error
+from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.tasks import run_with_progress
 

@@ -1,0 +1,72 @@
+"""The main window: navigation by keyboard, pages not built yet say so, settings apply at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from app import chapter as chapter_service
+from app import i18n
+from app.context import Context
+from ui.dialogs.settings import SettingsDialog
+from ui.main_view import MainView
+from ui.pages.members import MembersPage
+from ui.style import BASE_POINT_SIZE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_navigation_and_placeholders(qtbot: QtBot, demo_ctx: Context) -> None:
+    view = MainView(demo_ctx)
+    qtbot.addWidget(view)
+    view.show()
+    assert isinstance(view.stack.currentWidget(), MembersPage)
+    labels = [view.nav.item(i).text() for i in range(view.nav.count())]
+    assert labels == ["Members", "Events", "Watch-over", "Partners", "Reports", "Sync"]
+    view.show_page("sync")
+    page = view.stack.currentWidget()
+    assert page is not None
+    texts = " ".join(w.text() for w in page.findChildren(QLabel))
+    assert "later version" in texts
+    assert "荒川区まちづくり" in view.window_title()
+
+
+def test_settings_switch_language_and_text_size(qtbot: QtBot, demo_ctx: Context) -> None:
+    view = MainView(demo_ctx)
+    qtbot.addWidget(view)
+    dialog = SettingsDialog(demo_ctx, view)
+    qtbot.addWidget(dialog)
+    dialog.language.setCurrentIndex(dialog.language.findData("ja"))
+    dialog.text_size.setCurrentIndex(dialog.text_size.findData(200))
+    dialog.save()
+    view.rebuild()
+    try:
+        assert view.nav.item(0).text() == "会員"
+        assert QApplication.font().pointSizeF() == BASE_POINT_SIZE * 2
+        prefs = chapter_service.load_preferences(demo_ctx)
+        assert (prefs.language, prefs.text_scale) == ("ja", 200)
+    finally:
+        i18n.set_language("en")
+        chapter_service.save_preferences(demo_ctx, chapter_service.Preferences())
+        from ui.style import apply_text_scale
+
+        apply_text_scale(100)
+
+
+def test_smoke_start_prints_first_paint() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "first paint:" in done.stdout

@@ -1,0 +1,92 @@
+"""The Members page driven with the keyboard: find by kana, add with IME readings, retire."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app import members
+from app.context import Context
+from tests.gui.ime import answer_next_message_box, compose, type_text
+from ui.dialogs.member import MemberDialog
+from ui.pages.members import MembersPage
+
+
+def test_search_by_a_few_kana_then_enter_selects_the_first(qtbot: QtBot, demo_ctx: Context) -> None:
+    page = MembersPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.model.rowCount() == 120
+    page.search.setFocus()
+    type_text(page.search, "たかは")
+    QTest.keyClick(page.search, Qt.Key.Key_Return)
+    assert 0 < page.model.rowCount() < 120
+    # focusWidget: where the focus goes in this window (offscreen windows are never active)
+    assert page.focusWidget() is page.table
+    assert page.current_id() == page.model.member_id(0)
+    assert page.model.data(page.model.index(0, 1)).startswith("タカハシ")
+    assert str(page.model.rowCount()) in page.count_label.text()
+
+
+def test_new_member_by_keyboard_with_reading_from_the_ime(qtbot: QtBot, ctx: Context) -> None:
+    dialog = MemberDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    compose(dialog.family_name, ["や", "やま", "やまだ"], "山田")
+    compose(dialog.given_name, ["た", "たろ", "たろう"], "太郎")
+    assert (dialog.family_kana.text(), dialog.given_kana.text()) == ("ヤマダ", "タロウ")
+    type_text(dialog.postal_code, "1160011")
+    dialog.find_address()
+    assert dialog.address.text() == "東京都荒川区西尾久"
+    type_text(dialog.address, "1-2-3")
+    type_text(dialog.phone, "０３－１２３４－５６７８")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved = members.get_member(ctx, dialog.saved.id if dialog.saved else "")
+    assert (saved.family_name, saved.given_kana) == ("山田", "タロウ")
+    assert saved.address == "東京都荒川区西尾久1-2-3"
+    assert saved.phone == "03-1234-5678"
+
+
+def test_refused_input_keeps_the_form_open(qtbot: QtBot, ctx: Context) -> None:
+    dialog = MemberDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.email, "no-at-sign")
+    compose(dialog.family_name, ["た"], "田")
+    answer_next_message_box(lambda box: box.button(QMessageBox.StandardButton.Ok))
+    dialog.save()
+    assert dialog.isVisible()
+    assert members.search_ids(ctx) == []
+
+
+def test_retire_asks_first_and_can_be_undone(qtbot: QtBot, ctx: Context) -> None:
+    member_id = members.add_member(
+        ctx, members.MemberInput(family_name="山田", family_kana="ヤマダ")
+    ).id
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.table.selectRow(0)
+    answer_next_message_box(
+        lambda box: next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole
+        )
+    )
+    page.retire_or_reinstate()
+    assert members.get_member(ctx, member_id).status == "active"
+    answer_next_message_box(
+        lambda box: next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
+        )
+    )
+    page.retire_or_reinstate()
+    assert members.get_member(ctx, member_id).status == "retired"
+    assert page.model.rowCount() == 0
+    assert page.undo_bar.isVisible()
+    page.undo_button.click()
+    assert members.get_member(ctx, member_id).status == "active"
+    assert page.model.rowCount() == 1
+    QApplication.processEvents()
