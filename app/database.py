@@ -223,8 +223,8 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
     """
     if isinstance(location, str) and is_url(location):
         engine = server_engine(location)
-        revision, _tables = _inspect(engine, location.split("@")[-1])
-        _prepare_schema(engine, None, revision)
+        server_revision, _tables = _inspect(engine, location.split("@")[-1])
+        _prepare_schema(engine, None, server_revision)
         node, last, chapter, mode = _ensure_meta(engine)
         return Database(engine, location, None, HybridClock(node, last), chapter, mode)
 

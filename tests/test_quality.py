@@ -24,7 +24,7 @@ def test_ruff() -> None:
 
 
 def test_mypy() -> None:
-    done = run_tool(str(BIN / "mypy"), "main.py")
+    done = run_tool(str(BIN / "mypy"))
     assert done.returncode == 0, done.stdout + done.stderr
 
 

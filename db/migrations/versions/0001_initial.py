@@ -2,7 +2,6 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-29 01:39:51.897713
 """
 
 from __future__ import annotations
