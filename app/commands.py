@@ -27,8 +27,32 @@ def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Contex
         db.close()
 
 
+# Command groups kept in their own modules, each with `register(sub)`.
+COMMAND_MODULES = (
+    "app.commands_events",
+    "app.commands_print",
+    "app.commands_visits",
+    "app.commands_sync",
+    "app.commands_backup",
+)
+
+
 def register(sub: Any) -> None:
     """Add every available command to the parser."""
+    import importlib
+
+    _register_core(sub)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+
+
+def _register_core(sub: Any) -> None:
     p = sub.add_parser("init", help=_("create a new chapter database"))
     p.add_argument("--chapter", metavar="NAME", default="", help=_("the chapter's name"))
     p.set_defaults(handler=cmd_init)

@@ -59,12 +59,15 @@ class MainView(QWidget):
         later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")
         entries: list[tuple[str, str, Callable[[], QWidget]]] = [
             ("members", _("Members"), lambda: MembersPage(self.ctx)),
-            ("events", _("Events"), lambda: PlaceholderPage(_("Events"), later)),
-            ("watch", _("Watch-over"), lambda: PlaceholderPage(_("Watch-over"), later)),
-            ("partners", _("Partners"), lambda: PlaceholderPage(_("Partners"), later)),
-            ("reports", _("Reports"), lambda: PlaceholderPage(_("Reports"), later)),
-            ("sync", _("Sync"), lambda: PlaceholderPage(_("Sync"), later)),
         ]
+        for key, label, module, cls in (
+            ("events", _("Events"), "ui.pages.events", "EventsPage"),
+            ("watch", _("Watch-over"), "ui.pages.watch", "WatchPage"),
+            ("partners", _("Partners"), "ui.pages.partners", "PartnersPage"),
+            ("reports", _("Reports"), "ui.pages.reports", "ReportsPage"),
+            ("sync", _("Sync"), "ui.pages.sync", "SyncPage"),
+        ):
+            entries.append((key, label, partial(self._page, module, cls, label, later)))
         for key, label, make in entries:
             page = make()
             self.pages[key] = page
@@ -72,6 +75,19 @@ class MainView(QWidget):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+
+    def _page(self, module: str, cls: str, label: str, later: str) -> QWidget:
+        """The page class `cls` from `module`, or a plain 'comes later' page until it exists."""
+        import importlib
+
+        try:
+            page_module = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            return PlaceholderPage(label, later)
+        page: QWidget = getattr(page_module, cls)(self.ctx)
+        return page
 
     def show_page(self, key: str) -> None:
         """Bring page `key` to the front."""
