@@ -66,6 +66,7 @@ class MainView(QWidget):
             ("partners", _("Partners"), "ui.pages.partners", "PartnersPage"),
             ("reports", _("Reports"), "ui.pages.reports", "ReportsPage"),
             ("sync", _("Sync"), "ui.pages.sync", "SyncPage"),
+            ("backups", _("Backups"), "ui.pages.backups", "BackupsPage"),
         ):
             entries.append((key, label, partial(self._page, module, cls, label, later)))
         for key, label, make in entries:

@@ -27,7 +27,7 @@ def test_navigation_and_placeholders(qtbot: QtBot, demo_ctx: Context) -> None:
     view.show()
     assert isinstance(view.stack.currentWidget(), MembersPage)
     labels = [view.nav.item(i).text() for i in range(view.nav.count())]
-    assert labels == ["Members", "Events", "Watch-over", "Partners", "Reports", "Sync"]
+    assert labels == ["Members", "Events", "Watch-over", "Partners", "Reports", "Sync", "Backups"]
     view.show_page("sync")
     page = view.stack.currentWidget()
     assert page is not None
