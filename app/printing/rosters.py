@@ -1,0 +1,456 @@
+"""Lists on paper for the day of an event: attendance sheet, reception sign-in, café year grid."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table
+
+from app.i18n import N_
+from app.i18n import gettext as _
+from app.printing.common import (
+    BLACK,
+    BODY_PT,
+    CREATOR,
+    WHITE,
+    centred,
+    date_ja,
+    fiscal_year_label,
+    numbered_canvas_class,
+    page_size,
+    people,
+    result,
+    style,
+    table_style,
+    time_range,
+)
+from app.printing.fonts import GOTHIC, GOTHIC_BOLD, register_family
+from app.printing.model import (
+    CANCELLED,
+    GUEST,
+    MEMBER,
+    REGISTERED,
+    WAITLISTED,
+    Attendee,
+    EventSheet,
+    RenderResult,
+)
+from app.printing.text import TextGuard, paragraph
+
+MARGIN = 12 * mm
+NAME_PT = 14.0
+READING_PT = 10.0  # furigana above the name: an aid, not running text
+ROW_MIN = 12 * mm  # room to sign or tick by hand
+
+
+def kind_label(kind: str) -> str:
+    if kind == MEMBER:
+        return _("Member")
+    if kind == GUEST:
+        return _("Guest")
+    return kind
+
+
+def status_note(status: str) -> str:
+    """Shown next to a name when it is not a plain registration."""
+    if status in ("", REGISTERED):
+        return ""
+    if status == WAITLISTED:
+        return _("Wait-listed")
+    if status == CANCELLED:
+        return _("Cancelled")
+    return status
+
+
+def in_order(attendees: Iterable[Attendee]) -> list[Attendee]:
+    """Gojūon order by the caller's sort key; ties keep the caller's order."""
+    return sorted(attendees, key=lambda a: a.sort_key)
+
+
+def active_in_order(attendees: Iterable[Attendee]) -> list[Attendee]:
+    """Everyone not cancelled, in gojūon order."""
+    return in_order(a for a in attendees if a.status != CANCELLED)
+
+
+@dataclass
+class _Sheet:
+    """What one roster document needs while it is being built."""
+
+    event: EventSheet
+    guard: TextGuard
+    doc_title: str
+    width: float  # usable frame width
+    running_right: str = ""  # top right of later pages; the event date when empty
+
+    def m(self, text: str) -> str:
+        return self.guard.markup(text)
+
+
+class NameCell(Flowable):
+    """Reading in small type above the name, an optional note after it.
+
+    Drawn directly rather than as Paragraphs: a name never needs line breaking (it is set
+    smaller if too wide), and a 1,000-name sheet then builds several times faster.
+    """
+
+    def __init__(self, name: str, reading: str, note: str = "") -> None:
+        super().__init__()
+        self.name = name
+        self.reading = reading
+        self.note = note
+        self.name_h = NAME_PT * 1.25
+        self.height = self.name_h + (READING_PT * 1.2 if reading else 0.0)
+        self.width = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(BLACK)
+        note_w = stringWidth("\u3000" + self.note, GOTHIC, READING_PT) if self.note else 0.0
+        name_w = stringWidth(self.name, GOTHIC_BOLD, 1.0)
+        size = NAME_PT
+        if name_w > 0:
+            size = max(8.0, min(NAME_PT, (self.width - note_w) / name_w))
+        baseline = NAME_PT * 0.3
+        c.setFont(GOTHIC_BOLD, size)
+        c.drawString(0, baseline, self.name)
+        if self.note:
+            c.setFont(GOTHIC, READING_PT)
+            c.drawString(name_w * size, baseline, "\u3000" + self.note)
+        if self.reading:
+            r_size = READING_PT
+            r_w = stringWidth(self.reading, GOTHIC, 1.0)
+            if r_w > 0:
+                r_size = max(6.0, min(READING_PT, self.width / r_w))
+            c.setFont(GOTHIC, r_size)
+            c.drawString(0, self.name_h + READING_PT * 0.1, self.reading)
+
+
+def _name_cell(sheet: _Sheet, attendee: Attendee, *, with_status: bool = True) -> Flowable:
+    note = status_note(attendee.status) if with_status else ""
+    guard = sheet.guard
+    return NameCell(guard.text(attendee.name), guard.text(attendee.reading), guard.text(note))
+
+
+def _cell(sheet: _Sheet, text: str) -> str:
+    """A plain table cell (body rows are set in the table's font, 12 pt)."""
+    return sheet.guard.text(text)
+
+
+def _kind_cell(sheet: _Sheet, attendee: Attendee) -> str:
+    return sheet.guard.text(kind_label(attendee.kind))
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand, or a ticked one when the answer is already known."""
+
+    def __init__(self, side: float = 7 * mm, ticked: bool = False) -> None:
+        super().__init__()
+        self.side = side
+        self.ticked = ticked
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.side, self.side
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setLineWidth(1.5)
+        c.rect(0, 0, self.side, self.side)
+        if self.ticked:
+            c.setLineWidth(2.5)
+            s = self.side
+            path = c.beginPath()
+            path.moveTo(s * 0.2, s * 0.5)
+            path.lineTo(s * 0.42, s * 0.22)
+            path.lineTo(s * 0.82, s * 0.82)
+            c.drawPath(path, stroke=1, fill=0)
+
+
+def _header_row(sheet: _Sheet, labels: Sequence[str]) -> list[Flowable]:
+    st = centred("head", BODY_PT, bold=True, proportional=False, color=WHITE)
+    return [paragraph(sheet.m(label), st) for label in labels]
+
+
+def _grid(
+    data: list[list[Any]], col_widths: Sequence[float], *, section_rows: Sequence[int] = ()
+) -> Table:
+    """A ruled table whose header row repeats on every page."""
+    table = Table(data, colWidths=list(col_widths), repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.9, BLACK),
+        ("BOX", (0, 0), (-1, -1), 2.0, BLACK),
+        ("BACKGROUND", (0, 0), (-1, 0), BLACK),
+        ("LINEBELOW", (0, 0), (-1, 0), 2.0, BLACK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("FONTNAME", (0, 1), (-1, -1), GOTHIC),
+        ("FONTSIZE", (0, 1), (-1, -1), BODY_PT),
+        ("LEADING", (0, 1), (-1, -1), BODY_PT * 1.2),
+    ]
+    for r in section_rows:
+        # No SPAN: ReportLab recomputes spans over the whole table at every page split.
+        commands += [
+            ("LINEABOVE", (0, r), (-1, r), 2.0, BLACK),
+            ("ALIGN", (0, r), (-1, r), "LEFT"),
+            ("FONTNAME", (0, r), (-1, r), GOTHIC_BOLD),
+        ]
+    table.setStyle(table_style(commands, GOTHIC))
+    return table
+
+
+def _room(height: float = ROW_MIN) -> Flowable:
+    """An empty cell that keeps its row tall enough to write in by hand."""
+    return Spacer(1, height - 7)
+
+
+def _title_block(sheet: _Sheet, *, when: str | None = None) -> list[Flowable]:
+    """Document name, the event, and when and where (or `when` instead of the date)."""
+    e = sheet.event
+    head = style("doc", 20, bold=True)
+    sub = style("sub", 14, bold=True)
+    info = style("info", BODY_PT)
+    if when is None:
+        when = date_ja(e.starts)
+        times = time_range(e.starts, e.ends)
+        if times:
+            when += "\u3000" + times
+    lines = [when]
+    if e.venue:
+        lines.append(_("Venue: {venue}").format(venue=e.venue))
+    return [
+        paragraph(sheet.m(sheet.doc_title), head),
+        Spacer(1, 2 * mm),
+        paragraph(sheet.m(" ".join(p for p in (e.series_label, e.title) if p)), sub),
+        paragraph(sheet.m("\u3000".join(lines)), info),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def _page_decor(sheet: _Sheet, pagesize: tuple[float, float]) -> Callable[[Canvas, int, int], None]:
+    """Running header on later pages (which event this is) and "n / N" on every page."""
+    width, _height = pagesize
+    running = sheet.guard.text(f"{sheet.doc_title}\u3000{sheet.event.title}")
+    day = sheet.guard.text(sheet.running_right or date_ja(sheet.event.starts))
+    chapter = sheet.guard.text(sheet.event.chapter_name)
+
+    def draw(canvas: Canvas, page: int, count: int) -> None:
+        canvas.saveState()
+        canvas.setFillColor(BLACK)
+        if page > 1:
+            canvas.setFont(GOTHIC_BOLD, 10)
+            canvas.drawString(MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip(running, 60))
+            canvas.drawRightString(width - MARGIN, pagesize[1] - MARGIN + 2 * mm, day)
+        canvas.setFont(GOTHIC, 10)
+        canvas.drawString(MARGIN, MARGIN - 7 * mm, _clip(chapter, 40))
+        canvas.setFont(GOTHIC_BOLD, 12)
+        canvas.drawCentredString(width / 2, MARGIN - 7 * mm, f"{page} / {count}")
+        canvas.restoreState()
+
+    return draw
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _build(
+    sheet: _Sheet, story: list[Flowable], pagesize: tuple[float, float], out: Path | None
+) -> RenderResult:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN,
+        title=f"{sheet.doc_title} {sheet.event.title}",
+        author=sheet.event.chapter_name or CREATOR,
+        subject=sheet.doc_title,
+        creator=CREATOR,
+        lang="ja-JP",
+        initialFontName=register_family(GOTHIC),
+    )
+    pages: list[int] = []
+    decor = _page_decor(sheet, pagesize)
+
+    def draw(canvas: Canvas, page: int, count: int) -> None:
+        decor(canvas, page, count)
+        pages.append(count)
+
+    doc.build(story, canvasmaker=numbered_canvas_class(draw))
+    return result(buffer.getvalue(), out, pages[-1] if pages else 0, sheet.guard.warnings)
+
+
+def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
+    members = sum(1 for a in listed if a.kind == MEMBER)
+    guests = len(listed) - members
+    st = style("tot", 14, bold=True, proportional=False)
+    left = _("Registered: {total} ({members} members, {guests} guests)").format(
+        total=people(len(listed)), members=members, guests=guests
+    )
+    table = Table(
+        [
+            [
+                paragraph(sheet.m(left), st),
+                paragraph(sheet.m(_("Attended:")), st),
+                "",
+                paragraph(sheet.m(_("{count} people").format(count="")), st),
+            ]
+        ],
+        colWidths=[sheet.width - 75 * mm, 25 * mm, 35 * mm, 15 * mm],
+        rowHeights=[12 * mm],
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (2, 0), (2, 0), 1.5, BLACK),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ],
+            GOTHIC,
+        )
+    )
+    return table
+
+
+def render_attendance(
+    sheet: EventSheet,
+    attendees: Sequence[Attendee],
+    out: Path | None,
+    blank_rows: int = 10,
+    paper: str = "A4",
+) -> RenderResult:
+    """出席簿: registrants in gojūon order with readings, a tick and a signature column,
+    `blank_rows` empty rows for walk-ins, the header row on every page, "n / N" below.
+
+    Cancelled registrations are left off; wait-listed ones are marked.
+    """
+    pagesize = page_size(paper)
+    width = pagesize[0] - 2 * MARGIN
+    s = _Sheet(sheet, TextGuard(GOTHIC), _("Attendance sheet"), width)
+    listed = active_in_order(attendees)
+    cols = [11 * mm, 62 * mm, 22 * mm, 17 * mm]
+    cols.append(width - sum(cols))
+    data: list[list[Any]] = [
+        _header_row(s, ["No.", _("Name"), _("Type"), _("Present"), _("Signature")])
+    ]
+    for n, a in enumerate(listed, start=1):
+        data.append(
+            [
+                _cell(s, str(n)),
+                _name_cell(s, a),
+                _kind_cell(s, a),
+                TickBox(ticked=a.attended),
+                _room(),
+            ]
+        )
+    sections = []
+    if blank_rows > 0:
+        sections.append(len(data))
+        data.append(["", _cell(s, _("Walk-ins")), "", "", ""])
+        for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
+            data.append([_cell(s, str(n)), "", "", TickBox(), _room()])
+    story = [
+        *_title_block(s),
+        _grid(data, cols, section_rows=sections),
+        Spacer(1, 4 * mm),
+        _totals(s, listed),
+    ]
+    return _build(s, story, pagesize, out)
+
+
+def render_sign_in(
+    sheet: EventSheet,
+    attendees: Sequence[Attendee],
+    out: Path | None,
+    blank_rows: int = 10,
+    paper: str = "A4",
+) -> RenderResult:
+    """受付名簿: name and reading printed, arrival time and phone/contact left blank to fill
+    in at the reception desk; blank rows at the end for people who were not registered."""
+    pagesize = page_size(paper)
+    width = pagesize[0] - 2 * MARGIN
+    s = _Sheet(sheet, TextGuard(GOTHIC), _("Reception sign-in sheet"), width)
+    listed = active_in_order(attendees)
+    cols = [11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm]
+    cols.append(width - sum(cols))
+    data: list[list[Any]] = [
+        _header_row(s, ["No.", _("Time"), _("Name"), _("Type"), _("Phone / contact"), _("Notes")])
+    ]
+    for n, a in enumerate(listed, start=1):
+        data.append([_cell(s, str(n)), _room(), _name_cell(s, a), _kind_cell(s, a), "", ""])
+    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
+        data.append([_cell(s, str(n)), _room(), "", "", "", ""])
+    story = [*_title_block(s), _grid(data, cols)]
+    return _build(s, story, pagesize, out)
+
+
+MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a fiscal year runs April to March
+MONTH_NAMES = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+
+
+def render_cafe_grid(
+    sheet: EventSheet,
+    participants: Sequence[Attendee],
+    fiscal_year: int,
+    out: Path | None,
+    blank_rows: int = 5,
+    paper: str = "A4",
+) -> RenderResult:
+    """A year of a monthly café on one grid: participants (gojūon order) × April..March of
+    `fiscal_year`, to tick each month, with a total column; landscape."""
+    pagesize = page_size(paper, wide=True)
+    width = pagesize[0] - 2 * MARGIN
+    year_label = fiscal_year_label(fiscal_year)
+    s = _Sheet(sheet, TextGuard(GOTHIC), _("Participation record"), width, year_label)
+    listed = in_order(participants)
+    month_w = 15 * mm
+    cols = [10 * mm, 60 * mm, *([month_w] * 12), 17 * mm]
+    cols[1] = width - (sum(cols) - cols[1])
+    head_st = centred("mh", BODY_PT, bold=True, proportional=False, color=WHITE)
+    months = []
+    for month in MONTHS:
+        year = fiscal_year if month >= 4 else fiscal_year + 1
+        months.append(
+            paragraph(
+                s.m(_(MONTH_NAMES[month - 1])) + f'<br/><font size="8">{year}</font>',
+                head_st,
+            )
+        )
+    data: list[list[Any]] = [
+        [*_header_row(s, ["No.", _("Name")]), *months, *_header_row(s, [_("Total")])]
+    ]
+    for n, a in enumerate(listed, start=1):
+        data.append([_cell(s, str(n)), _name_cell(s, a, with_status=False), *([""] * 12), _room()])
+    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
+        data.append([_cell(s, str(n)), "", *([""] * 12), _room()])
+    table = _grid(data, cols)
+    table.setStyle(table_style([("LINEBEFORE", (-1, 0), (-1, -1), 2.0, BLACK)], GOTHIC))
+    story = [*_title_block(s, when=year_label), table]
+    return _build(s, story, pagesize, out)

@@ -1,0 +1,162 @@
+"""Kinsoku line breaking, phrase-balanced titles and missing-glyph reports."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+from reportlab.rl_config import _FUZZ
+
+from app.printing.fonts import GOTHIC, PGOTHIC, PGOTHIC_BOLD, register_fonts
+from app.printing.text import (
+    CANNOT_START,
+    GETA,
+    OPENING_BRACKETS,
+    TextGuard,
+    balanced_lines,
+    missing_glyphs,
+    paragraph,
+    paragraph_lines,
+    phrase_breaks,
+)
+
+OPENERS = "「（『【〔［｛〈《(["
+
+
+def _style(font: str = GOTHIC, size: float = 12) -> ParagraphStyle:
+    register_fonts()
+    return ParagraphStyle("t", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK")
+
+
+def _lines(text: str, width: float, font: str = GOTHIC, size: float = 12) -> list[str]:
+    para = paragraph(escape(text), _style(font, size))
+    para.wrap(width, 100_000)
+    return paragraph_lines(para)
+
+
+def _ends_open(line: str) -> bool:
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] in OPENING_BRACKETS
+
+
+def test_reportlab_alone_leaves_an_opening_bracket_at_the_line_end() -> None:
+    # The reason for our own splitter: with plain ReportLab 「 ends the first line here.
+    text = "あいうえおかき「くけこ」さしすせそ"
+    plain = Paragraph(escape(text), _style())
+    plain.wrap(8 * 12, 1000)
+    first = (
+        "".join(w.text for w in plain.blPara.lines[0].words)
+        if plain.blPara.kind
+        else (plain.blPara.lines[0][1][0])
+    )
+    assert first.endswith("「")
+    ours = _lines(text, 8 * 12)
+    assert ours[0] == "あいうえおかき"
+    assert ours[1].startswith("「くけこ」")
+
+
+def test_every_opening_bracket_moves_to_the_next_line() -> None:
+    for opener in OPENERS:
+        lines = _lines(f"あいうえおかき{opener}くけこさしすせそたちつてと", 8 * 12)
+        assert not any(_ends_open(line) for line in lines[:-1]), (opener, lines)
+        assert "".join(lines) == f"あいうえおかき{opener}くけこさしすせそたちつてと"
+
+
+def test_one_closing_mark_hangs_two_are_pushed_back() -> None:
+    assert _lines("あいうえおかきく。けこ", 8 * 12)[0] == "あいうえおかきく。"
+    lines = _lines("あいうえおかきく」。けこ", 8 * 12)
+    assert lines[0] == "あいうえおかき"
+    assert lines[1].startswith("く」。")
+
+
+def test_explicit_line_breaks_are_kept() -> None:
+    para = paragraph("あいう<br/>えお", _style())
+    para.wrap(500, 1000)
+    assert paragraph_lines(para) == ["あいう", "えお"]
+
+
+ALPHABET = st.sampled_from(
+    list("あいうえおかきくけこ漢字仲間共感ーっゃアイウ")
+    + list(OPENERS)
+    + list("」』）】〕］｝〉》)]、。！？")
+    + list("abcXYZ019 ")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(ALPHABET, min_size=1, max_size=80).map("".join),
+    chars_per_line=st.integers(min_value=2, max_value=20),
+    size=st.sampled_from([10.0, 12.0, 14.0]),
+    font=st.sampled_from([GOTHIC, PGOTHIC, PGOTHIC_BOLD]),
+)
+def test_no_line_ends_with_an_opening_bracket(
+    text: str, chars_per_line: int, size: float, font: str
+) -> None:
+    width = chars_per_line * size
+    lines = _lines(text, width, font, size)
+    # Nothing lost or duplicated (spaces aside: the parser folds them, breaks eat them).
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines[:-1]:
+        assert not _ends_open(line), (text, lines)
+    for line in lines:
+        body = line.rstrip()
+        if stringWidth(body, font, size) <= width + _FUZZ:
+            continue
+        # Only two reasons to pass the margin: one hanging closing mark (ぶら下げ), or a
+        # run of opening brackets longer than a line, which takes the next character along.
+        hangs = body[-1] in CANNOT_START and stringWidth(body[:-1], font, size) <= width + _FUZZ
+        bracket_run = all(c in OPENING_BRACKETS or c == " " for c in body[:-1])
+        assert hangs or bracket_run, (text, lines)
+
+
+def test_missing_glyphs_reports_characters_outside_the_font() -> None:
+    register_fonts()
+    assert missing_glyphs("𠮷田 花子", PGOTHIC) == {"𠮷"}
+    assert missing_glyphs("髙﨑 邊 齋藤～", PGOTHIC) == set()
+    assert missing_glyphs("改行\nタブ\t", PGOTHIC) == set()
+    # The word joiner is not in BIZ UD Gothic either: binding brackets with it would print
+    # a box, which is why kinsoku is done in the line breaker instead.
+    assert missing_glyphs("\u2060", PGOTHIC) == {"\u2060"}
+
+
+def test_guard_substitutes_geta_and_warns_once() -> None:
+    guard = TextGuard(PGOTHIC)
+    assert guard.text("𠮷田") == GETA + "田"
+    assert guard.text("𠮷田") == GETA + "田"
+    assert guard.text("山田") == "山田"
+    assert len(guard.warnings) == 1
+    assert "𠮷" in guard.warnings[0]
+    assert guard.markup("A&B\n<C>") == "A&amp;B<br/>&lt;C&gt;"
+
+
+def test_phrase_breaks_respect_kinsoku() -> None:
+    text = "「私もやりたい!」共感からつながる仲間づくりとまちづくり"
+    breaks = phrase_breaks(text)
+    assert text.index("共") in breaks  # after the closing bracket
+    assert text.index("仲") in breaks  # hiragana る, then kanji 仲
+    for i in breaks:
+        assert text[i - 1] not in OPENING_BRACKETS
+        assert text[i] not in CANNOT_START
+
+
+def test_balanced_title_lines() -> None:
+    register_fonts()
+    text = "「私もやりたい!」共感からつながる仲間づくりとまちづくり"
+    fitted = balanced_lines(text, PGOTHIC_BOLD, 516, list(range(72, 29, -2)), 3)
+    assert fitted is not None
+    size, lines = fitted
+    assert lines == ["「私もやりたい!」", "共感からつながる", "仲間づくりとまちづくり"]
+    assert all(stringWidth(line, PGOTHIC_BOLD, size) <= 516 for line in lines)
+    one = balanced_lines("北区タウンミーティング", PGOTHIC_BOLD, 516, [30], 3)
+    assert one == (30, ["北区タウンミーティング"])
+    assert balanced_lines("一行目\n二行目", PGOTHIC_BOLD, 516, [40], 3) == (
+        40,
+        ["一行目", "二行目"],
+    )
+    # No phrase boundary and far too long: the caller falls back to character wrapping.
+    assert balanced_lines("あ" * 80, PGOTHIC_BOLD, 100, [30, 20], 2) is None
