@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -263,7 +264,19 @@ class Visit(SyncMixin, Base):
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     next_visit_on: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_visits_person_time", "person_id", "visited_at"),)
+    __table_args__ = (
+        Index("ix_visits_person_time", "person_id", "visited_at"),
+        # The due list's last contact per person is one seek in this small index
+        # (app/visits.py; the query repeats this WHERE literally so SQLite can use it).
+        Index(
+            "ix_visits_last_contact",
+            "person_id",
+            "visited_at",
+            "next_visit_on",
+            sqlite_where=text("deleted = 0 AND contact_result != 'absent'"),
+            postgresql_where=text("deleted = false AND contact_result != 'absent'"),
+        ),
+    )
 
 
 class FollowUp(SyncMixin, Base):
