@@ -1,0 +1,135 @@
+"""Normalising one cell of a roster: names, readings, postal codes, phones, e-mail, dates, roles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from app import dates
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.postal import normalize_postal_code
+from app.roster_files.model import ROLE_CODES
+from app.text.kana import normalize_reading
+
+
+class BadValue(Exception):
+    """A cell that cannot be stored; `reason` is translated and names the value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Dash-like characters (after NFKC) people and IMEs put in codes and phone numbers; ー is the
+# katakana prolonged sound mark, typed for a dash in full-width mode more often than not.
+_DASHES = "-‐‑‒–—―−ー﹣⁃"
+_DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
+_SPACE_RE = re.compile(r"[ \u3000]+")
+_PHONE_RE = re.compile(r"\+?[0-9()\-]*[0-9][0-9()\-]*")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+# Katakana (with ー ・ ヽ ヾ), the small katakana extension, and spaces between words.
+_KANA_RE = re.compile(r"[\u30a1-\u30ff\u31f0-\u31ff ]*")
+
+
+def split_full(text: str) -> tuple[str, str]:
+    """Split "山田 太郎" / "山田　太郎" on the first space; with no space all is the family part."""
+    parts = _SPACE_RE.split(text.strip(), maxsplit=1)
+    if len(parts) == 1:
+        return parts[0], ""
+    return parts[0], parts[1].strip()
+
+
+def reading(text: str) -> str:
+    """A kana reading as full-width katakana, or BadValue when other script remains."""
+    value = normalize_reading(text)
+    if not _KANA_RE.fullmatch(value):
+        raise BadValue(_("Reading must be written in kana: {value}").format(value=text))
+    return value
+
+
+def postal_code(text: str) -> str:
+    """Postal code as "123-4567" ("" when blank) from 〒, full-width digits, any dash or none."""
+    if not text.strip():
+        return ""
+    code = normalize_postal_code(text)
+    if code is None:
+        raise BadValue(
+            _("Postal code must have 7 digits, like 123-4567: {value}").format(value=text)
+        )
+    return code
+
+
+def phone(text: str) -> str:
+    """Phone number with ASCII digits and "-" dashes; spaces between groups become dashes."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not value:
+        return ""
+    value = re.sub(r"\s*([()])\s*", r"\1", value)  # "(03) 1234" is not "(03)-1234"
+    value = _SPACE_RE.sub("-", _DASH_RE.sub("-", value))
+    value = re.sub(r"-{2,}", "-", value).strip("-")
+    if not _PHONE_RE.fullmatch(value):
+        raise BadValue(_("Not a phone number: {value}").format(value=text))
+    return value
+
+
+def email(text: str) -> str:
+    """E-mail address with full-width letters folded to ASCII, loosely checked."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if value and not _EMAIL_RE.fullmatch(value):
+        raise BadValue(_("Not an e-mail address: {value}").format(value=text))
+    return value
+
+
+def member_number(text: str) -> str:
+    """Member number as text (leading zeros kept), full-width digits folded to ASCII."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+# A time of day after the date: what an Excel date-time cell reads as.
+_TRAILING_TIME_RE = re.compile(r"\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as people write it (2023/4/1, 2023年4月1日, 令和5年4月1日, R5.4.1...); "" -> None."""
+    value = _TRAILING_TIME_RE.sub("", text.strip())
+    if not value:
+        return None
+    try:
+        return dates.parse_date(value)
+    except UserError as exc:
+        raise BadValue(exc.message) from None
+
+
+_ROLE_WORDS: dict[str, str] = {
+    "コーディネーター": "coordinator",
+    "コーディネータ": "coordinator",
+    "coordinator": "coordinator",
+    "ボランティア": "volunteer",
+    "volunteer": "volunteer",
+    "訪問": "visitor",
+    "訪問員": "visitor",
+    "訪問者": "visitor",
+    "見守り": "visitor",
+    "visitor": "visitor",
+}
+ROLE_LABELS: dict[str, str] = {
+    "coordinator": "コーディネーター",
+    "volunteer": "ボランティア",
+    "visitor": "訪問",
+}
+_ROLE_SPLIT_RE = re.compile(r"[、,/;・\s]+")
+
+
+def roles(text: str) -> tuple[str, ...]:
+    """Role codes, in their fixed order, from words such as "コーディネーター、訪問"."""
+    found: set[str] = set()
+    for word in _ROLE_SPLIT_RE.split(unicodedata.normalize("NFKC", text)):
+        if not word:
+            continue
+        code = _ROLE_WORDS.get(word.casefold())
+        if code is None:
+            raise BadValue(_("Unknown role: {value}").format(value=word))
+        found.add(code)
+    return tuple(code for code in ROLE_CODES if code in found)
