@@ -38,6 +38,10 @@ class SyncMixin:
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     version: Mapped[str] = mapped_column(String(48), nullable=False, default="")
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Local only, never sent: the newest version received from another database for this row
+    # (applied or lost). A local edit's base, so a merge can tell a concurrent edit from a
+    # later one made after seeing the other.
+    seen_version: Mapped[str] = mapped_column(String(48), nullable=False, default="")
 
     @declared_attr
     def chapter_id(cls) -> Mapped[str | None]:  # noqa: N805 - declared_attr takes the class
