@@ -1,0 +1,1 @@
+"""Benchmarks print figures; they run only when named: pytest tests/perf -s -o addopts=''."""
