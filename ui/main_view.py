@@ -21,7 +21,6 @@ from app import chapter as chapter_service
 from app.context import Context
 from app.i18n import gettext as _
 from ui.keys import shortcut
-from ui.pages.members import MembersPage
 from ui.pages.placeholder import PlaceholderPage
 
 
@@ -57,10 +56,10 @@ class MainView(QWidget):
 
     def _build_pages(self) -> None:
         later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")
-        entries: list[tuple[str, str, Callable[[], QWidget]]] = [
-            ("members", _("Members"), lambda: MembersPage(self.ctx)),
-        ]
+        entries: list[tuple[str, str, Callable[[], QWidget]]] = []
         for key, label, module, cls in (
+            ("home", _("Home"), "ui.pages.home", "HomePage"),
+            ("members", _("Members"), "ui.pages.members", "MembersPage"),
             ("events", _("Events"), "ui.pages.events", "EventsPage"),
             ("watch", _("Watch-over"), "ui.pages.watch", "WatchPage"),
             ("partners", _("Partners"), "ui.pages.partners", "PartnersPage"),
@@ -88,6 +87,9 @@ class MainView(QWidget):
                 raise
             return PlaceholderPage(label, later)
         page: QWidget = getattr(page_module, cls)(self.ctx)
+        if hasattr(page, "open_page"):
+            # A page whose items lead elsewhere (the home page) asks the view to go there.
+            page.open_page.connect(self.show_page)
         return page
 
     def show_page(self, key: str) -> None:

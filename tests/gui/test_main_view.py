@@ -25,9 +25,12 @@ def test_navigation_and_placeholders(qtbot: QtBot, demo_ctx: Context) -> None:
     view = MainView(demo_ctx)
     qtbot.addWidget(view)
     view.show()
-    assert isinstance(view.stack.currentWidget(), MembersPage)
     labels = [view.nav.item(i).text() for i in range(view.nav.count())]
-    assert labels == ["Members", "Events", "Watch-over", "Partners", "Reports", "Sync", "Backups"]
+    assert labels == [
+        "Home", "Members", "Events", "Watch-over", "Partners", "Reports", "Sync", "Backups"
+    ]
+    view.show_page("members")
+    assert isinstance(view.stack.currentWidget(), MembersPage)
     view.show_page("sync")
     page = view.stack.currentWidget()
     assert page is not None
@@ -46,7 +49,7 @@ def test_settings_switch_language_and_text_size(qtbot: QtBot, demo_ctx: Context)
     dialog.save()
     view.rebuild()
     try:
-        assert view.nav.item(0).text() == "会員"
+        assert view.nav.item(1).text() == "会員"
         assert QApplication.font().pointSizeF() == BASE_POINT_SIZE * 2
         prefs = chapter_service.load_preferences(demo_ctx)
         assert (prefs.language, prefs.text_scale) == ("ja", 200)
