@@ -44,6 +44,9 @@ _NAME = re.compile(
     r"^(?P<stem>.+)\.backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<tag>[a-z0-9-]+)\.sqlite$"
 )
 _CHUNK = 1024 * 1024
+# The key file beside an encrypted database (app/keyring.py): a backup carries its own copy,
+# since an encrypted copy cannot be opened anywhere else without the wrapped keys.
+KEYRING_SUFFIX = ".keys"
 # Tables every Tsunagu database has; a file without them is refused as a restore source.
 _REQUIRED_TABLES = frozenset({"alembic_version", "members", "local_meta", "settings"})
 
@@ -225,6 +228,8 @@ def rotate(folder: Path, stem: str) -> list[Path]:
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed.append(path)
+            with contextlib.suppress(OSError):
+                keyring_of(path).unlink()
     if removed:
         manifest = _read_manifest(folder)
         for path in removed:
@@ -287,6 +292,11 @@ def _raw_connection(db: Database) -> Iterator[Any]:
     """The driver's own connection (autocommit) from the database's pool."""
     with db.engine.connect() as conn:
         yield conn.connection.driver_connection
+
+
+def keyring_of(path: Path) -> Path:
+    """The key file that belongs with the database or backup at `path`."""
+    return path.with_name(path.name + KEYRING_SUFFIX)
 
 
 def _fsync_file(path: Path) -> None:
@@ -405,13 +415,17 @@ def _write_backup(ctx: Context, target: Path) -> Path:
             _copy_database(raw, source, temp)
             _fsync_file(temp)
             _check_attached(raw, temp)
+        _copy_keyring(source, target)
         os.replace(temp, target)
         _fsync_folder(folder)
-    except (OSError, sqlcipher3.Error) as exc:
+    except (OSError, sqlcipher3.Error, UserError) as exc:
         _remove_quietly(temp)
+        if not target.exists():
+            _remove_quietly(keyring_of(target))
+        reason = exc.message if isinstance(exc, UserError) else _reason(exc)
         raise UserError(
             _("Could not write the backup {name}: {reason}").format(
-                name=target.name, reason=_reason(exc)
+                name=target.name, reason=reason
             ),
             details=[str(target)],
         ) from exc
@@ -419,6 +433,18 @@ def _write_backup(ctx: Context, target: Path) -> Path:
         _remove_quietly(temp)
         raise
     return target
+
+
+def _copy_keyring(database: Path, target: Path) -> None:
+    """Put the database's key file beside the backup (before the backup gets its name)."""
+    from app.fileio import write_atomically
+
+    keys = keyring_of(database)
+    if keys.is_file():
+        write_atomically(keyring_of(target), keys.read_bytes())
+    else:
+        with contextlib.suppress(OSError):
+            keyring_of(target).unlink()
 
 
 def _remove_quietly(path: Path) -> None:
@@ -620,7 +646,9 @@ def restore(
         revision = verify_backup(ctx, backup_file)
         # Closing every connection checkpoints the WAL into the file before it is set aside.
         ctx.db.engine.dispose()
-        result = _swap_in(path, backup_file, revision)
+        # The current key file stays: accounts removed or passphrases changed since the
+        # backup stay so (the same database key opened the backup, so it still fits).
+        result = _swap_in(path, backup_file, revision, backup_keys=False)
         ctx.db.close()
         return result
     path = Path(ctx_or_path).expanduser().absolute()
@@ -639,12 +667,19 @@ def restore(
         ) from exc
     try:
         revision = verify_backup(key, backup_file)
-        return _swap_in(path, backup_file, revision)
+        return _swap_in(path, backup_file, revision, backup_keys=True)
     finally:
         lock.release()
 
 
-def _swap_in(path: Path, backup_file: Path, revision: str) -> RestoreResult:
+def _swap_in(path: Path, backup_file: Path, revision: str, *, backup_keys: bool) -> RestoreResult:
+    """Swap the backup in with one rename; the old file, WAL and key file are kept aside.
+
+    `backup_keys`: an encrypted backup brings its own key file (when it has one) rather
+    than keeping the current one. A plain backup never keeps a key file beside it.
+    """
+    from app.fileio import write_atomically
+
     if path.exists() and backup_file.resolve() == path.resolve():
         raise UserError(_("This backup is the database itself."))
     folder = path.parent
@@ -673,20 +708,35 @@ def _swap_in(path: Path, backup_file: Path, revision: str) -> RestoreResult:
                     kept = aside.with_name(aside.name + suffix)
                     os.replace(extra, kept)
                     moved.append((kept, extra))
+        plain = not is_encrypted(backup_file)
+        new_keys = keyring_of(backup_file) if backup_keys and not plain else None
+        if new_keys is not None and not new_keys.is_file():
+            new_keys = None
+        current_keys = keyring_of(path)
+        if current_keys.is_file():
+            if plain or new_keys is not None:
+                os.replace(current_keys, keyring_of(aside))
+                moved.append((keyring_of(aside), current_keys))
+            else:
+                shutil.copy2(current_keys, keyring_of(aside))
+        if new_keys is not None:
+            write_atomically(current_keys, new_keys.read_bytes())
         os.replace(temp, path)
         _fsync_folder(folder)
-    except OSError as exc:
+    except (OSError, UserError) as exc:
         # The current file was not replaced: put its WAL back and drop the extra copy.
         for kept, extra in moved:
             with contextlib.suppress(OSError):
                 os.replace(kept, extra)
         _remove_quietly(temp)
         if path.exists():
-            with contextlib.suppress(OSError):
-                aside.unlink()
+            for extra in (aside, keyring_of(aside)):
+                with contextlib.suppress(OSError):
+                    extra.unlink()
+        reason = exc.message if isinstance(exc, UserError) else _reason(exc)
         raise UserError(
             _("Could not restore {name}: {reason}. The current data was left as it was.").format(
-                name=backup_file.name, reason=_reason(exc)
+                name=backup_file.name, reason=reason
             )
         ) from exc
     return RestoreResult(path, aside, revision)
