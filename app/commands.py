@@ -12,19 +12,25 @@ from typing import Any
 from app import chapter, members
 from app.cli import EXIT_OK, print_json, say
 from app.context import Context
-from app.database import open_database
 from app.errors import UserError
 from app.i18n import gettext as _
 
 
 @contextmanager
 def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Context]:
-    """The database named by --db (or the default one), closed again afterwards."""
-    db = open_database(args.db, create=create)
+    """The database named by --db (or the default one) as the account that logs in.
+
+    Accounts come from TSUNAGU_USER / TSUNAGU_PASSPHRASE or a prompt; a plain database
+    made before accounts existed opens as the system coordinator until its first account.
+    """
+    from app.commands_users import after_command, open_context
+
+    ctx = open_context(args, create=create)
     try:
-        yield Context(db)
+        yield ctx
+        after_command(args, ctx)
     finally:
-        db.close()
+        ctx.db.close()
 
 
 # Command groups kept in their own modules, each with `register(sub)`.
@@ -34,6 +40,7 @@ COMMAND_MODULES = (
     "app.commands_visits",
     "app.commands_sync",
     "app.commands_backup",
+    "app.commands_users",
 )
 
 

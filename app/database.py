@@ -1,7 +1,12 @@
-"""Opening a Tsunagu database: checks, lock, backup, migration, and sessions that stamp rows."""
+"""Opening a Tsunagu database: checks, lock, backup, migration, and sessions that stamp rows.
+
+A database with accounts is a SQLCipher file opened with its raw 256-bit key (see
+app/keyring.py for where that key is kept); a plain file without accounts still opens.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import sqlcipher3
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +29,14 @@ from app.filelock import FileLock, LockHeld
 from app.i18n import gettext as _
 from db import migrate
 from db.base import SyncMixin
-from db.engine import SQLITE_HEADER, is_url, server_engine, sqlite_engine
+from db.engine import SQLITE_HEADER, is_url, key_pragma, server_engine, sqlite_engine
 from db.models import Chapter, LocalMeta, Setting
 
 APP_NAME = "Tsunagu"
 DEFAULT_FILENAME = "tsunagu.sqlite"
+KEYRING_SUFFIX = ".keys"
+# SQLCipher pages are at least 512 bytes; anything shorter cannot be an encrypted database.
+_MIN_ENCRYPTED_SIZE = 512
 
 
 def default_database_path() -> Path:
@@ -48,6 +57,13 @@ class Database:
     lock: FileLock | None = None
     backups: list[Path] = field(default_factory=list)
     _factory: sessionmaker[Session] | None = None
+    # The raw SQLCipher key while the file is open; None for a plain (or server) database.
+    key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        """True for a SQLCipher file."""
+        return self.key is not None
 
     def session(self, *, stamp: bool = True) -> Session:
         """A new session; `stamp=False` keeps incoming versions (sync merge)."""
@@ -102,7 +118,7 @@ def _stamp_rows(session: Session, _context: Any, _instances: Any) -> None:
     )
 
 
-def _check_file(path: Path, create: bool) -> bool:
+def _check_file(path: Path, create: bool, encrypted: bool = False) -> bool:
     """Refuse a path Tsunagu cannot use, before touching it; True when the file is new."""
     if path.is_dir():
         raise UserError(_("{path} is a folder, not a database file.").format(path=path))
@@ -132,7 +148,21 @@ def _check_file(path: Path, create: bool) -> bool:
         return True
     with open(path, "rb") as fh:
         head = fh.read(len(SQLITE_HEADER))
-    if head != SQLITE_HEADER:
+    if encrypted:
+        # An encrypted file starts with its random salt, never with SQLite's header.
+        if head == SQLITE_HEADER or path.stat().st_size < _MIN_ENCRYPTED_SIZE:
+            raise UserError(
+                _("{name} is not an encrypted Tsunagu database. It was left unchanged.").format(
+                    name=path.name
+                )
+            )
+    elif head != SQLITE_HEADER and keyring_beside(path).exists():
+        raise UserError(
+            _("{name} is encrypted. Log in with your Tsunagu account to open it.").format(
+                name=path.name
+            )
+        )
+    elif head != SQLITE_HEADER:
         raise UserError(
             _(
                 "{name} is not a Tsunagu database (or it is encrypted). It was left unchanged."
@@ -148,15 +178,57 @@ def _check_file(path: Path, create: bool) -> bool:
     return False
 
 
+def keyring_beside(path: Path) -> Path:
+    """The key file of the database at `path` (present once it has accounts)."""
+    return path.with_name(path.name + KEYRING_SUFFIX)
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True when `path` is an unencrypted SQLite file (read-only look at its header)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def backup_beside(path: Path, reason: str) -> Path:
-    """Copy the database file (and its WAL) beside it before a risky step."""
+    """Copy the database file (its WAL and key file too) beside it before a risky step."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{reason}{path.suffix}")
     shutil.copy2(path, target)
     wal = path.with_name(path.name + "-wal")
     if wal.exists():
         shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    keys = keyring_beside(path)
+    if keys.exists():
+        # An encrypted copy is useless without the wrapped keys that open it.
+        shutil.copy2(keys, keyring_beside(target))
     return target
+
+
+@functools.cache
+def _quiet_sqlcipher() -> None:
+    """Stop SQLCipher printing its own log lines to stderr (a wrong key is our message)."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """True when `key` reads the encrypted file at `path` (read-only; nothing is written)."""
+    _quiet_sqlcipher()
+    conn = sqlcipher3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        conn.execute(key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def _inspect(engine: Engine, name: str) -> tuple[str | None, bool]:
@@ -216,9 +288,13 @@ def _ensure_meta(engine: Engine) -> tuple[str, str, str | None, str]:
         )
 
 
-def open_database(location: str | Path | None = None, *, create: bool = False) -> Database:
+def open_database(
+    location: str | Path | None = None, *, create: bool = False, key: bytes | None = None
+) -> Database:
     """Open (or with `create`, make) a database, refusing anything unsafe with a UserError.
 
+    With `key` the file is (or is created as) a SQLCipher database under that raw key;
+    a key that does not read the file is refused before anything is written.
     The file is left exactly as it was whenever this raises.
     """
     if isinstance(location, str) and is_url(location):
@@ -230,7 +306,9 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
 
     path = Path(location) if location is not None else default_database_path()
     path = path.expanduser().absolute()
-    new = _check_file(path, create)
+    if key is not None:
+        _quiet_sqlcipher()
+    new = _check_file(path, create, encrypted=key is not None)
     lock = FileLock(path.with_name(path.name + ".lock"))
     try:
         lock.acquire()
@@ -247,13 +325,22 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
     try:
         revision: str | None = None
         if not new:
+            if key is not None and not key_opens(path, key):
+                raise UserError(
+                    _(
+                        "{name} cannot be read with this key: its key file belongs to another "
+                        "database, or the file is damaged. It was left unchanged."
+                    ).format(name=path.name)
+                )
             # Look before writing: even switching on WAL would change a stranger's file.
-            probe = sqlite_engine(path, readonly=True)
+            probe = sqlite_engine(path, key, readonly=True)
             try:
                 revision, _tables = _inspect(probe, path.name)
             finally:
                 probe.dispose()
-        engine = sqlite_engine(path)
+        if key is not None:
+            _finish_wipe(path)
+        engine = sqlite_engine(path, key)
         backups = _prepare_schema(engine, path, revision)
         node, last, chapter, mode = _ensure_meta(engine)
     except BaseException:
@@ -261,4 +348,135 @@ def open_database(location: str | Path | None = None, *, create: bool = False) -
         if new and path.exists() and path.stat().st_size == 0:
             path.unlink()
         raise
-    return Database(engine, str(path), path, HybridClock(node, last), chapter, mode, lock, backups)
+    return Database(
+        engine, str(path), path, HybridClock(node, last), chapter, mode, lock, backups, key=key
+    )
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _table_counts(conn: Any) -> dict[str, int]:
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {n: int(conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+
+
+def _export_encrypted(path: Path, key: bytes) -> Path:
+    """Write an encrypted copy of the plain file beside it and check every table made it."""
+    target = path.with_name(f".{path.name}.encrypting")
+    for stale in [target, *_sidecars(target)]:
+        stale.unlink(missing_ok=True)
+    plain = sqlcipher3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        before = _table_counts(plain)
+        # The key is hex digits only, so writing it into the statement cannot inject SQL.
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()
+    check = sqlcipher3.connect(f"file:{target.as_posix()}?mode=ro", uri=True)
+    try:
+        check.execute(key_pragma(key))
+        healthy = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        after = _table_counts(check)
+    finally:
+        check.close()
+    if not healthy or after != before:
+        target.unlink(missing_ok=True)
+        raise UserError(
+            _(
+                "The encrypted copy of {name} did not check out; the file was left as it was."
+            ).format(name=path.name)
+        )
+    with open(target, "rb+") as fh:
+        os.fsync(fh.fileno())
+    return target
+
+
+def _wipe_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.plain-wipe")
+
+
+def wipe_file(path: Path) -> None:
+    """Overwrite a file with zeros, then delete it.
+
+    Best effort: on SSDs and journaling file systems old blocks may survive an overwrite;
+    it still keeps the plain rows out of reach of undelete tools and casual copying.
+    """
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    with open(path, "rb+") as fh:
+        block = bytes(1024 * 1024)
+        done = 0
+        while done < size:
+            step = min(len(block), size - done)
+            fh.write(block[:step])
+            done += step
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.unlink()
+
+
+def _finish_wipe(path: Path) -> None:
+    """Finish wiping a plain original left behind by an interrupted conversion."""
+    leftover = _wipe_name(path)
+    if leftover.exists():
+        wipe_file(leftover)
+
+
+def encrypt_in_place(db: Database, key: bytes, *, keep_plain_copy: bool = False) -> Database:
+    """Convert an open plain database file to SQLCipher under `key`; returns it reopened.
+
+    The encrypted copy is written and checked (integrity, the row count of every table)
+    before it replaces the original in one rename. The plain original is then overwritten
+    with zeros and deleted, because a readable copy beside the encrypted one would defeat
+    the encryption; `keep_plain_copy` keeps it instead as NAME.plain-STAMP.sqlite, at the
+    user's explicit wish. The lock is held throughout. `db` must not be used afterwards
+    (on a refusal it is left open and plain, as it was).
+    """
+    path = db.path
+    if path is None or db.key is not None:
+        raise UserError(_("Only a plain database file can be encrypted."))
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.engine.dispose()
+    _quiet_sqlcipher()
+    encrypted = _export_encrypted(path, key)
+    if keep_plain_copy:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        shutil.copy2(path, path.with_name(f"{path.stem}.plain-{stamp}{path.suffix}"))
+    doomed = _wipe_name(path)
+    doomed.unlink(missing_ok=True)
+    try:
+        # A second name for the plain file, so it can be wiped after the switch.
+        os.link(path, doomed)
+    except OSError:
+        # No hard links (FAT USB sticks): move it aside first; a crash between the two
+        # renames leaves both files beside each other, nothing lost.
+        os.replace(path, doomed)
+    for extra in _sidecars(path):
+        if extra.exists():
+            wipe_file(extra)
+    os.replace(encrypted, path)
+    for extra in _sidecars(encrypted):
+        extra.unlink(missing_ok=True)
+    _finish_wipe(path)
+    lock, db.lock = db.lock, None
+    engine = sqlite_engine(path, key)
+    try:
+        node, last, chapter, mode = _ensure_meta(engine)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return Database(
+        engine, str(path), path, HybridClock(node, last), chapter, mode, lock, db.backups, key=key
+    )

@@ -13,6 +13,10 @@ _HOME = Path(tempfile.mkdtemp(prefix="tsunagu-test-home-"))
 for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = str(_HOME / _var.lower())
 os.environ["TSUNAGU_LANG"] = "en"
+# Test-only: cheap scrypt for new passphrases, and the account every CLI test runs as.
+os.environ["TSUNAGU_TEST_FAST_KDF"] = "1"
+os.environ.setdefault("TSUNAGU_USER", "test-coordinator")
+os.environ.setdefault("TSUNAGU_PASSPHRASE", "test-passphrase")
 
 import pytest  # noqa: E402
 
