@@ -386,9 +386,7 @@ def remove_account(ctx: Context, name: str) -> None:
         _save(ctx.db, loaded.keyring)
 
 
-def change_role(
-    ctx: Context, name: str, role: str, member_id: str | None = None
-) -> AccountView:
+def change_role(ctx: Context, name: str, role: str, member_id: str | None = None) -> AccountView:
     """Give an account another role (and, for a visitor, the member it is)."""
     ctx.require("admin")
     _check_role(role)

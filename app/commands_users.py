@@ -239,8 +239,9 @@ def cmd_users_add(args: argparse.Namespace) -> int:
             if path is not None:
                 for leftover in accounts.plain_leftovers(path):
                     say(
-                        _("Still readable without a passphrase, delete it when you can: {path}")
-                        .format(path=leftover)
+                        _(
+                            "Still readable without a passphrase, delete it when you can: {path}"
+                        ).format(path=leftover)
                     )
             show_recovery_key(recovery)
             return EXIT_OK

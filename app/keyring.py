@@ -90,8 +90,7 @@ def new_recovery_key() -> str:
     """A random recovery key shown once: six groups of four unambiguous characters."""
     chars = [secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LEN)]
     return "-".join(
-        "".join(chars[i : i + RECOVERY_GROUP_LEN])
-        for i in range(0, len(chars), RECOVERY_GROUP_LEN)
+        "".join(chars[i : i + RECOVERY_GROUP_LEN]) for i in range(0, len(chars), RECOVERY_GROUP_LEN)
     )
 
 
