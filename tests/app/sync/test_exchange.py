@@ -1,0 +1,320 @@
+"""Packages between chapters and headquarters: round trips, receipts, privacy, replays, restore."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.context import Context
+from app.database import open_database
+from app.errors import UserError
+from app.sync import exchange
+from app.sync.exchange import sync_status
+from db.models import Member, Organisation, TakeOutLog, Visit, WatchedPerson
+from tests.app.sync.conftest import World
+
+
+def add(ctx: Context, model: Any, **values: Any) -> str:
+    with ctx.db.transaction() as s:
+        row = model(**values)
+        s.add(row)
+        s.flush()
+        return str(row.id)
+
+
+def edit(ctx: Context, model: Any, row_id: str, **values: Any) -> None:
+    with ctx.db.transaction() as s:
+        row = s.get(model, row_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def state(ctx: Context, model: Any, chapter_id: str | None = "*") -> dict[str, tuple[Any, ...]]:
+    """id -> (version, deleted, content...) of every row (of one owner, unless "*")."""
+    table = model.__table__
+    content = [c for c in table.columns if c.name not in ("id", "local_seq", "seen_version")]
+    query = select(table.c.id, *content)
+    if chapter_id != "*":
+        query = query.where(table.c.chapter_id == chapter_id)
+    with ctx.db.transaction() as s:
+        return {r[0]: tuple(r) for r in s.execute(query)}
+
+
+def member(ctx: Context, row_id: str) -> Member:
+    with ctx.db.transaction() as s:
+        row = s.get(Member, row_id)
+        assert row is not None
+        s.expunge(row)
+        return row
+
+
+def test_round_trip_both_ways(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="山田", given_name="花子")
+    world.hq_import(world.chapter_export("荒川"))
+    at_hq = member(world.hq, m)
+    assert (at_hq.family_name, at_hq.chapter_id) == ("山田", world.ids["荒川"])
+
+    org = add(world.hq, Organisation, name="荒川区社会福祉協議会")
+    edit(world.hq, Member, m, note="本部で確認")
+    world.chapter_import("荒川", world.hq_export("荒川"))
+    assert member(arakawa, m).note == "本部で確認"
+    assert org in state(arakawa, Organisation)
+    # The receipt came back: nothing the chapter made is waiting any more except the take-out
+    # log entries the exports themselves wrote.
+    status = sync_status(arakawa)
+    assert set(status.waiting) <= {"take_out_log"}
+    assert status.last_receipt_at is not None
+
+
+def test_outbox_is_only_what_changed_after_the_receipt(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    for i in range(5):
+        add(arakawa, Member, family_name=f"会員{i}")
+    world.sync("荒川")
+    assert sync_status(arakawa).full_next is False
+    m = add(arakawa, Member, family_name="新人")
+    assert sync_status(arakawa).waiting.get("members") == 1
+    result = exchange.sync_export(arakawa, world.folder / "next.tsync")
+    assert result.counts.get("members") == 1 and not result.full
+    assert world.hq_import(result.path)[0].applied.get("members") == 1
+    assert m in state(world.hq, Member)
+
+
+def test_a_chapter_never_receives_another_chapters_people(world: World) -> None:
+    adachi = world.chapters["足立"]
+    arakawa = world.chapters["荒川"]
+    secret = add(adachi, Member, family_name="足立の人")
+    person = add(adachi, WatchedPerson, family_name="見守り", care_notes="持病あり")
+    add(adachi, Visit, person_id=person, visited_at=datetime(2026, 5, 1, 10, 0), notes="元気")
+    add(arakawa, Member, family_name="荒川の人")
+    world.hq_import(world.chapter_export("足立"), world.chapter_export("荒川"))
+    add(world.hq, Organisation, name="東京都生協連")
+    world.chapter_import("荒川", world.hq_export("荒川"))
+    assert secret not in state(arakawa, Member)
+    assert state(arakawa, WatchedPerson) == {}
+    assert state(arakawa, Visit) == {}
+    with arakawa.db.transaction() as s:
+        owners = {
+            owner
+            for model in (Member, Organisation, TakeOutLog)
+            for owner in s.scalars(select(model.chapter_id))
+        }
+    assert owners <= {world.ids["荒川"], None}
+
+
+def test_every_package_is_in_the_take_out_log(world: World) -> None:
+    adachi = world.chapters["足立"]
+    person = add(adachi, WatchedPerson, family_name="見守り")
+    add(adachi, Member, family_name="会員")
+    add(adachi, Visit, person_id=person, visited_at=datetime(2026, 5, 1, 10, 0))
+    path = world.chapter_export("足立")
+    with adachi.db.transaction() as s:
+        entry = s.scalars(select(TakeOutLog).where(TakeOutLog.action == "sync")).one()
+        assert entry.encrypted and entry.special_care
+        assert entry.people_count == 2  # the member and the person under watch
+        assert entry.destination == str(path)
+    world.hq_import(path)
+    world.hq_export("足立")
+    with world.hq.db.transaction() as s:
+        out = s.scalars(
+            select(TakeOutLog).where(TakeOutLog.action == "sync", TakeOutLog.chapter_id.is_(None))
+        ).one()
+        assert out.encrypted and out.special_care  # HQ sent the chapter its watch data back
+
+
+def test_join_keeps_existing_data_and_makes_it_the_chapters(tmp_path: Path) -> None:
+    from app.chapter import set_up_chapter
+    from app.hq import add_chapter
+
+    world = World(tmp_path)
+    try:
+        db = open_database(tmp_path / "old.sqlite", create=True)
+        ctx = Context(db)
+        set_up_chapter(ctx, "旧名")
+        old_member = add(ctx, Member, family_name="古株")
+        with db.transaction() as s:
+            before = s.get(Member, old_member)
+            assert before is not None
+            old_version = before.version
+        new = add_chapter(world.hq, "墨田", tmp_path / "sumida.setup")
+        result = exchange.join(ctx, new.setup_path, new.code)
+        assert result.rows_assigned >= 1
+        moved = member(ctx, old_member)
+        assert moved.chapter_id == new.id and moved.version > old_version
+        world.chapters["墨田"] = ctx
+        world.hq_import(world.chapter_export("墨田"))
+        assert member(world.hq, old_member).chapter_id == new.id
+    finally:
+        world.close()
+
+
+def test_packages_in_any_order_with_repeats_give_the_same_data(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="一")
+    first = world.chapter_export("荒川")
+    edit(arakawa, Member, m, family_name="二")
+    second = world.chapter_export("荒川")
+    edit(arakawa, Member, m, deleted=True)
+    third = world.chapter_export("荒川")
+    for path in (third, first, second, first, third):
+        world.hq_import(path)
+    assert member(world.hq, m).deleted is True
+    assert state(world.hq, Member)[m] == state(arakawa, Member)[m]
+
+
+def test_a_lost_package_is_covered_by_the_next(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    a = add(arakawa, Member, family_name="甲")
+    world.chapter_export("荒川")  # lost on the train
+    b = add(arakawa, Member, family_name="乙")
+    world.hq_import(world.chapter_export("荒川"))
+    assert {a, b} <= set(state(world.hq, Member))
+
+
+def test_an_edit_after_a_delete_survives_and_a_delete_after_an_edit_wins(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="佐藤")
+    world.sync("荒川")
+    edit(world.hq, Member, m, deleted=True)  # HQ deletes first …
+    edit(arakawa, Member, m, note="offline edit")  # … the chapter edits later
+    world.sync("荒川")
+    world.sync("荒川")
+    assert member(world.hq, m).deleted is False
+    assert member(arakawa, m).note == "offline edit"
+    edit(arakawa, Member, m, note="again")
+    edit(world.hq, Member, m, deleted=True)  # now the delete is the later one
+    world.sync("荒川")
+    world.sync("荒川")
+    assert member(world.hq, m).deleted is True
+    assert member(arakawa, m).deleted is True
+
+
+def test_a_concurrent_loser_is_kept_and_can_be_chosen(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="鈴木", phone="03-1111-1111")
+    world.sync("荒川")
+    edit(arakawa, Member, m, phone="03-2222-2222")  # earlier
+    edit(world.hq, Member, m, phone="03-3333-3333")  # later: wins
+    world.sync("荒川")
+    assert member(arakawa, m).phone == "03-3333-3333"
+    conflicts = exchange.list_conflicts(arakawa) + exchange.list_conflicts(world.hq)
+    assert len(conflicts) == 1
+    owner = arakawa if exchange.list_conflicts(arakawa) else world.hq
+    detail = exchange.conflict_detail(owner, conflicts[0].id)
+    phone = next(f for f in detail.fields if f.name == "phone")
+    assert (phone.kept, phone.other, phone.differs) == ("03-3333-3333", "03-2222-2222", True)
+    exchange.resolve_conflict(owner, conflicts[0].id, keep_other=True)
+    assert exchange.list_conflicts(owner) == []
+    world.sync("荒川")
+    assert member(world.hq, m).phone == "03-2222-2222"
+    assert member(arakawa, m).phone == "03-2222-2222"
+    # Choosing was a new edit, not a conflict of its own.
+    assert exchange.list_conflicts(arakawa) == exchange.list_conflicts(world.hq) == []
+
+
+def test_backup_restore_then_sync_loses_nothing(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    path = Path(arakawa.db.location)
+    early = add(arakawa, Member, family_name="前")
+    world.sync("荒川")
+    # The backup: a plain copy of the file while it is closed.
+    arakawa.db.close()
+    backup = path.with_name("backup.sqlite")
+    shutil.copy2(path, backup)
+    arakawa = world.chapters["荒川"] = Context(open_database(path))
+    lost_locally = add(arakawa, Member, family_name="後", note="made after the backup")
+    edit(arakawa, Member, early, note="edited after the backup")
+    world.sync("荒川")  # headquarters has both
+    # Restore: the old file is copied back.
+    arakawa.db.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.copy2(backup, path)
+    arakawa = world.chapters["荒川"] = Context(open_database(path))
+    assert lost_locally not in state(arakawa, Member)
+    # New work after the restore, more than the lost timeline's counter moved.
+    fresh = [add(arakawa, Member, family_name=f"復元後{i}") for i in range(40)]
+    # An HQ package made before the restored chapter's next export: its receipt names a
+    # package this file never wrote.
+    old_receipt = world.hq_export("荒川")
+    result = world.chapter_import("荒川", old_receipt)
+    assert result.restored_detected
+    world.sync("荒川")
+    world.sync("荒川")
+    hq_members = state(world.hq, Member)
+    assert set(fresh) <= set(hq_members)  # nothing new was silently skipped
+    here = state(arakawa, Member)
+    assert lost_locally in here  # headquarters gave back what the restore took away
+    assert member(arakawa, early).note == "edited after the backup"
+    assert here == state(world.hq, Member, world.ids["荒川"])
+
+
+def test_restore_then_export_first_still_loses_nothing(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    path = Path(arakawa.db.location)
+    world.sync("荒川")
+    arakawa.db.close()
+    backup = path.with_name("backup.sqlite")
+    shutil.copy2(path, backup)
+    arakawa = world.chapters["荒川"] = Context(open_database(path))
+    gone = add(arakawa, Member, family_name="消える")
+    world.sync("荒川")
+    arakawa.db.close()
+    shutil.copy2(backup, path)
+    arakawa = world.chapters["荒川"] = Context(open_database(path))
+    after = add(arakawa, Member, family_name="復元後")
+    for _ in range(3):
+        world.sync("荒川")
+    assert {gone, after} <= set(state(arakawa, Member))
+    assert state(arakawa, Member) == state(world.hq, Member, world.ids["荒川"])
+
+
+def test_headquarters_restored_gets_everything_back(world: World, tmp_path: Path) -> None:
+    arakawa = world.chapters["荒川"]
+    add(arakawa, Member, family_name="一")
+    world.sync("荒川")
+    hq_path = Path(world.hq.db.location)
+    world.hq.db.close()
+    shutil.copy2(hq_path, tmp_path / "hq-backup.sqlite")
+    world.hq = Context(open_database(hq_path))
+    later = add(arakawa, Member, family_name="二")
+    world.sync("荒川")
+    world.hq.db.close()
+    shutil.copy2(tmp_path / "hq-backup.sqlite", hq_path)
+    world.hq = Context(open_database(hq_path))
+    assert later not in state(world.hq, Member)
+    for _ in range(3):
+        world.sync("荒川")
+    assert later in state(world.hq, Member)
+    assert state(arakawa, Member) == state(world.hq, Member, world.ids["荒川"])
+
+
+def test_status_counts_waiting_rows_and_conflicts(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    status = sync_status(arakawa)
+    assert status.joined and status.full_next and status.open_conflicts == 0
+    add(arakawa, Member, family_name="一")
+    add(arakawa, Member, family_name="二")
+    assert sync_status(arakawa).waiting["members"] == 2
+    hq_status = sync_status(world.hq)
+    assert [c.name for c in hq_status.chapters] == sorted(["荒川", "足立"])
+    world.hq_import(world.chapter_export("荒川"))
+    chapter = next(c for c in sync_status(world.hq).chapters if c.name == "荒川")
+    assert chapter.counts["members"] == 2 and chapter.age_days is not None
+
+
+def test_hq_import_of_several_files_refuses_all_if_one_is_bad(world: World) -> None:
+    good = world.chapter_export("荒川")
+    bad = world.folder / "bad.tsync"
+    bad.write_bytes(b"not a package at all")
+    add(world.chapters["荒川"], Member, family_name="x")
+    with pytest.raises(UserError, match="bad.tsync"):
+        world.hq_import(good, bad)
+    with world.hq.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Member)) == 0
