@@ -542,10 +542,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visits_chapter_id"), ["chapter_id"], unique=False)
         batch_op.create_index(
             "ix_visits_last_contact",
-            ["person_id", "visited_at", "next_visit_on"],
+            ["person_id", "visited_at", "deleted", "contact_result"],
             unique=False,
-            sqlite_where=sa.text("deleted = 0 AND contact_result != 'absent'"),
-            postgresql_where=sa.text("deleted = false AND contact_result != 'absent'"),
         )
         batch_op.create_index(batch_op.f("ix_visits_local_seq"), ["local_seq"], unique=False)
         batch_op.create_index(batch_op.f("ix_visits_person_id"), ["person_id"], unique=False)
@@ -663,11 +661,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_visits_person_time")
         batch_op.drop_index(batch_op.f("ix_visits_person_id"))
         batch_op.drop_index(batch_op.f("ix_visits_local_seq"))
-        batch_op.drop_index(
-            "ix_visits_last_contact",
-            sqlite_where=sa.text("deleted = 0 AND contact_result != 'absent'"),
-            postgresql_where=sa.text("deleted = false AND contact_result != 'absent'"),
-        )
+        batch_op.drop_index("ix_visits_last_contact")
         batch_op.drop_index(batch_op.f("ix_visits_chapter_id"))
 
     op.drop_table("visits")
