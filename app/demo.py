@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import chapter as chapter_service
 from app.context import Context
 from app.errors import UserError
+from app.events import fill_person_keys
 from app.i18n import gettext as _
 from app.members import ACTIVE, MemberInput, _apply, normalise_input
 from db.models import (
@@ -31,6 +32,7 @@ from db.models import (
     Lecturer,
     Member,
     Organisation,
+    Registration,
 )
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "resources" / "demo" / "activities-fy2022.json"
@@ -274,8 +276,13 @@ def _seed_events(
             dates = [
                 datetime.combine(_fy_date((m - 1) % 12 + 1, 15), time(10, 0)) for m in range(4, 16)
             ]
+            # The event's own date is its first one; the rule is kept as the period label.
+            event.starts_at, event.ends_at = dates[0], dates[0] + timedelta(hours=2)
+            event.period_label = event.period_label or "毎月15日 10:00～12:00"
         for when in dates:
-            occ = EventOccurrence(event_id=event.id, starts_at=when, status="held")
+            occ = EventOccurrence(
+                event_id=event.id, starts_at=when, ends_at=when + timedelta(hours=2), status="held"
+            )
             occ.chapter_id = owner
             s.add(occ)
         position = 0
@@ -305,6 +312,87 @@ def _seed_events(
     return count
 
 
+# Held events the demo members could have gone to (their chapter's own or city-wide ones).
+_KINDS_WITH_PEOPLE = ("lecture", "study_session", "exchange_meeting", "workshop", "town_meeting")
+
+
+def _demo_registration(
+    event: Event,
+    occurrence: EventOccurrence | None,
+    person: Member | tuple[str, str, str, str],
+    registered_at: datetime,
+    checked_in: datetime | None,
+) -> Registration:
+    """One fictional registration; a tuple is a walk-in guest (name, given, kana, given kana)."""
+    if isinstance(person, Member):
+        names = (person.family_name, person.given_name, person.family_kana, person.given_kana)
+        member_id: str | None = person.id
+    else:
+        names, member_id = person, None
+    row = Registration(
+        event_id=event.id,
+        occurrence_id=occurrence.id if occurrence is not None else None,
+        member_id=member_id,
+        family_name=names[0],
+        given_name=names[1],
+        family_kana=names[2],
+        given_kana=names[3],
+        contact=person.phone if isinstance(person, Member) else "",
+        status="registered",
+        registered_at=registered_at,
+        attended=checked_in is not None,
+        checked_in_at=checked_in,
+        walk_in=member_id is None,
+    )
+    row.chapter_id = event.chapter_id
+    fill_person_keys(row)
+    return row
+
+
+def _guest(rng: random.Random) -> tuple[str, str, str, str]:
+    family, family_kana = rng.choice(FAMILY)
+    given, given_kana = rng.choice(GIVEN_F + GIVEN_M)
+    return family, given, family_kana, given_kana
+
+
+def _seed_registrations(s: Session, ctx: Context) -> None:
+    """Fictional registrations and attendance of the demo members at held events: about 25 at
+    まちづくり講座 第18講, 8 to 20 at other meetings, and a monthly attendance at the café."""
+    rng = random.Random(RANDOM_SEED + 1)
+    members = list(s.scalars(select(Member).order_by(Member.member_number)))
+    events = s.scalars(select(Event).order_by(Event.starts_at, Event.title)).all()
+    for event in events:
+        ours = event.chapter_id == ctx.db.chapter_id or event.scope == "city-wide"
+        if event.status != "held" or not ours or event.starts_at is None:
+            continue
+        occurrences = list(
+            s.scalars(
+                select(EventOccurrence)
+                .where(EventOccurrence.event_id == event.id)
+                .order_by(EventOccurrence.starts_at)
+            )
+        )
+        if event.recurrence == "monthly":
+            regulars = rng.sample(members, 18)
+            for occ in occurrences:
+                for person in rng.sample(regulars, rng.randint(6, 14)):
+                    came = occ.starts_at - timedelta(minutes=rng.randint(0, 15))
+                    s.add(_demo_registration(event, occ, person, occ.starts_at, came))
+                for _n in range(rng.randint(0, 2)):
+                    s.add(_demo_registration(event, occ, _guest(rng), occ.starts_at, occ.starts_at))
+            continue
+        if event.kind not in _KINDS_WITH_PEOPLE:
+            continue
+        count = 25 if event.series_number == 18 else rng.randint(8, 20)
+        for n, person in enumerate(rng.sample(members, count)):
+            asked = event.starts_at - timedelta(days=30 - n, hours=rng.randint(0, 12))
+            came = event.starts_at - timedelta(minutes=rng.randint(0, 20))
+            came_or_not = came if rng.random() < 0.88 else None
+            s.add(_demo_registration(event, None, person, asked, came_or_not))
+        for _n in range(rng.randint(1, 3)):
+            s.add(_demo_registration(event, None, _guest(rng), event.starts_at, event.starts_at))
+
+
 def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
     """Fill an empty database with the demo chapter, directories, events and members."""
     ctx.require("admin")
@@ -321,5 +409,7 @@ def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
             row = Member(status=ACTIVE)
             _apply(row, data)
             s.add(row)
+        s.flush()
+        _seed_registrations(s, ctx)
         orgs = len(seed["organizations"])
     return DemoSummary(members=len(inputs), events=events, organisations=orgs)

@@ -1,0 +1,101 @@
+"""`print flyer|attendance|sign-in|name-tags|cafe-grid EVENT -o FILE.pdf [--template NAME]`.
+
+--template is the flyer's template (clean, poster, slip), the label sheet of name tags (10, 12)
+or the paper of the lists (A4, B5). Other `print` commands (visit forms, the annual report)
+attach to the same group through `print_subcommands(sub)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app import event_print, events
+from app.cli import EXIT_OK, say
+from app.commands import opened
+from app.dates import parse_date
+from app.errors import UserError
+from app.i18n import gettext as _
+
+_GROUPS: dict[int, Any] = {}
+
+
+def print_subcommands(sub: Any) -> Any:
+    """The sub-command set of `print`, made on first use; any module may add to it."""
+    key = id(sub)
+    if key not in _GROUPS:
+        group = sub.add_parser("print", help=_("make PDFs to print"))
+        _GROUPS[key] = group.add_subparsers(dest="print_command")
+    return _GROUPS[key]
+
+
+def register(sub: Any) -> None:
+    """Add the event prints to `print`."""
+    psub = print_subcommands(sub)
+    helps = {
+        event_print.FLYER: _("the event's flyer"),
+        event_print.ATTENDANCE: _("attendance sheet (gojūon order)"),
+        event_print.SIGN_IN: _("reception sign-in sheet"),
+        event_print.NAME_TAGS: _("name tags on A4 label sheets"),
+        event_print.CAFE_GRID: _("a monthly event's year grid"),
+    }
+    for kind, text in helps.items():
+        p = psub.add_parser(kind, help=text)
+        p.add_argument("event", metavar="EVENT")
+        p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+        p.add_argument(
+            "--template",
+            default="",
+            metavar="NAME",
+            help=_("one of: {choices}").format(choices=", ".join(event_print.templates_for(kind))),
+        )
+        if kind == event_print.FLYER:
+            p.add_argument("--paper", default="A4", choices=["A4", "B5"])
+        p.add_argument(
+            "--date", default="", metavar="YYYY-MM-DD", help=_("which date of a monthly event")
+        )
+        if kind == event_print.CAFE_GRID:
+            p.add_argument("--fiscal-year", type=int, metavar="Y")
+        p.set_defaults(handler=cmd_print_event, print_kind=kind)
+
+
+def _parse_day(text: str) -> date | None:
+    return parse_date(text) if text.strip() else None
+
+
+def cmd_print_event(args: argparse.Namespace) -> int:
+    """print KIND EVENT -o FILE.pdf [--template NAME]"""
+    out: Path = args.output
+    if out.suffix.lower() != ".pdf":
+        raise UserError(_("The output file must end in .pdf: {path}").format(path=out))
+    if not out.parent.is_dir():
+        raise UserError(_("No such folder: {path}").format(path=out.parent))
+    with opened(args) as ctx:
+        event_id = events.resolve_event(ctx, args.event)
+        occurrence_id = None
+        day = _parse_day(args.date)
+        if day is not None:
+            occurrence_id = events.occurrence_on(events.get_event(ctx, event_id), day)
+        job = event_print.PrintJob(
+            kind=args.print_kind,
+            event_id=event_id,
+            template=args.template,
+            occurrence_id=occurrence_id,
+            fiscal_year=getattr(args, "fiscal_year", None),
+            paper=getattr(args, "paper", "A4"),
+        )
+        outcome = event_print.render(ctx, job, out)
+    for warning in outcome.warnings:
+        print(_("Warning: {message}").format(message=warning), file=sys.stderr)
+    if outcome.personal:
+        say(
+            _("Wrote {path}: {pages} pages, {people} names (recorded in the take-out log).").format(
+                path=out, pages=outcome.pages, people=outcome.people
+            )
+        )
+    else:
+        say(_("Wrote {path}: {pages} pages.").format(path=out, pages=outcome.pages))
+    return EXIT_OK
