@@ -318,3 +318,29 @@ def test_hq_import_of_several_files_refuses_all_if_one_is_bad(world: World) -> N
         world.hq_import(good, bad)
     with world.hq.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 0
+
+
+def test_two_chapters_and_headquarters_on_either_backend(hq_location: str, tmp_path: Path) -> None:
+    world = World(tmp_path, hq_location)
+    try:
+        arakawa = world.add_chapter("荒川")
+        adachi = world.add_chapter("足立")
+        a = add(arakawa, Member, family_name="荒川の人", roles=["volunteer"])
+        b = add(adachi, Member, family_name="足立の人")
+        person = add(adachi, WatchedPerson, family_name="見守り")
+        world.hq_import(world.chapter_export("足立"), world.chapter_export("荒川"))
+        org = add(world.hq, Organisation, name="東京都生協連")
+        edit(world.hq, Member, a, note="HQ")
+        edit(arakawa, Member, a, phone="03-0000-0000")  # concurrent with HQ's note
+        for name in ("荒川", "足立"):
+            world.sync(name)
+            world.sync(name)
+        assert org in state(arakawa, Organisation) and org in state(adachi, Organisation)
+        assert b not in state(arakawa, Member) and a not in state(adachi, Member)
+        assert person in state(world.hq, WatchedPerson)
+        for name, ctx in (("荒川", arakawa), ("足立", adachi)):
+            assert state(ctx, Member) == state(world.hq, Member, world.ids[name])
+        kept = exchange.list_conflicts(world.hq) + exchange.list_conflicts(arakawa)
+        assert len(kept) == 1 and kept[0].row_id == a
+    finally:
+        world.close()
