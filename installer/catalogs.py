@@ -48,7 +48,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "ngettext": (1, 2),
     "N_": None,
 }
-COMMENT_TAGS = ("Translators:",)
+# "# Translators..." comments just above a call reach the .po as notes for the translator.
+COMMENT_TAGS = ("Translators",)
 
 HEADER_COMMENT = (
     "# Translations for Tsunagu (つなぐ).\n"
@@ -100,7 +101,7 @@ def _extracted(root: Path) -> Iterator[tuple[str, int, str | tuple[str, ...], li
             options_map=options,
             keywords=KEYWORDS,
             comment_tags=COMMENT_TAGS,
-            strip_comment_tags=True,
+            strip_comment_tags=False,
         ):
             yield f"{folder}/{Path(filename).as_posix()}", lineno, message, comments
     for name in SOURCE_FILES:
@@ -111,7 +112,7 @@ def _extracted(root: Path) -> Iterator[tuple[str, int, str | tuple[str, ...], li
             root / name,
             keywords=KEYWORDS,
             comment_tags=COMMENT_TAGS,
-            strip_comment_tags=True,
+            strip_comment_tags=False,
             options={"encoding": "utf-8"},
         ):
             yield name, lineno, message, comments

@@ -98,8 +98,14 @@ def test_a_new_untranslated_string_is_caught(tmp_path: Path, japanese: Catalog) 
         '        "{n} visit", "{n} visits", n).format(n=n)\n',
     )
     _write(tmp_path, "ui/page.py", 'from app.i18n import gettext\nTITLE = gettext("New page")\n')
-    _write(tmp_path, "main.py", 'from app.i18n import gettext as _\nprint(_("From main"))\n')
+    _write(
+        tmp_path,
+        "main.py",
+        'from app.i18n import gettext as _\n# Translators: a greeting on the console\n'
+        'print(_("From main"))\n',
+    )
     found = catalogs.extract_catalog(tmp_path)
+    assert found["From main"].auto_comments == ["Translators: a greeting on the console"]
     missing = catalogs.untranslated(found, japanese)
     assert missing == sorted(
         ["Brand new text {name}", "From main", "Marked for later", "New page", "{n} visit"]
