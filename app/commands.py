@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "app.commands_sync",
     "app.commands_backup",
     "app.commands_users",
+    "app.commands_reports",
 )
 
 
