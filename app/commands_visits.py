@@ -1,0 +1,105 @@
+"""`visits due [--json]` and `print visit-forms [--volunteer ID] -o FILE.pdf`.
+
+`print` is shared with the event prints (app/commands_print.py, which registers first): this
+module adds `visit-forms` to the existing `print` group, through commands_print's
+`print_subcommands` when it offers one, else by finding the group's sub-parsers in the
+parser; when no `print` group exists yet it makes one.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app import visits
+from app.cli import EXIT_OK, print_json, say
+from app.commands import opened
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.printing_watch import print_visit_forms
+
+
+def _subparsers_of(parser: argparse.ArgumentParser) -> Any:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def print_group(sub: Any) -> Any:
+    """The sub-command set of `print`, whoever made it."""
+    try:
+        from app.commands_print import print_subcommands
+    except ImportError:
+        pass
+    else:
+        return print_subcommands(sub)
+    printer = sub.choices.get("print")
+    if printer is None:
+        printer = sub.add_parser("print", help=_("make PDFs to print"))
+    found = _subparsers_of(printer)
+    if found is None:
+        found = printer.add_subparsers(dest="print_command")
+    return found
+
+
+def register(sub: Any) -> None:
+    """Add `visits due` and `print visit-forms`."""
+    v = sub.add_parser("visits", help=_("watch-over visits"))
+    vsub = v.add_subparsers(dest="visits_command")
+    p = vsub.add_parser("due", help=_("overdue first, then due soon, then open follow-ups"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_visits_due)
+
+    p = print_group(sub).add_parser(
+        "visit-forms", help=_("round sheets per volunteer and blank visit forms")
+    )
+    p.add_argument("--volunteer", metavar="ID", default="", help=_("member id or number"))
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_print_visit_forms)
+
+
+def _line(item: visits.DueItem) -> str:
+    if item.kind == visits.FOLLOW_UP:
+        status = _("Follow-up: {outcome}").format(
+            outcome=visits.label(visits.OUTCOMES, item.urgency)
+        )
+    elif item.kind == visits.OVERDUE:
+        status = _("Overdue by {days} days").format(days=item.days_late)
+        if item.long_overdue:
+            status += " " + _("(no contact for over twice the interval)")
+    else:
+        status = _("Due {date}").format(date=item.due_on.isoformat() if item.due_on else "")
+    return "\t".join([item.id[:8], status, item.name, item.phone, "、".join(item.volunteers)])
+
+
+def cmd_visits_due(args: argparse.Namespace) -> int:
+    """visits due [--json]"""
+    with opened(args) as ctx:
+        items = visits.due_list(ctx)
+    if args.json:
+        print_json(items)
+        return EXIT_OK
+    for item in items:
+        say(_line(item))
+    return EXIT_OK
+
+
+def cmd_print_visit_forms(args: argparse.Namespace) -> int:
+    """print visit-forms [--volunteer ID] -o FILE.pdf"""
+    out: Path = args.output
+    if out.suffix.lower() != ".pdf":
+        raise UserError(_("The output file must end in .pdf: {path}").format(path=out))
+    if not out.parent.is_dir():
+        raise UserError(_("No such folder: {path}").format(path=out.parent))
+    with opened(args) as ctx:
+        done = print_visit_forms(ctx, out, args.volunteer or None)
+    for warning in done.warnings:
+        say(warning)
+    say(
+        _("Wrote {path}: {pages} pages, {people} people, {volunteers} round sheets.").format(
+            path=out, pages=done.pages, people=done.people, volunteers=done.volunteers
+        )
+    )
+    return EXIT_OK
