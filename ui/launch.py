@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import i18n
+from app.i18n import gettext as _
+from ui import crash_dialog
 from ui.shell import Shell
+from ui.single_instance import Claim, SingleInstance, database_file
 
 
 class _Startup(QObject):
@@ -27,6 +31,83 @@ def _parse(argv: list[str]) -> tuple[str | None, bool]:
     return db, smoke
 
 
+def bring_forward(window: QWidget) -> None:
+    """Show a window above the others (a second start asked for it)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def claim_database(location: str | None) -> tuple[int | None, SingleInstance | None]:
+    """(exit code when this start must end, the listener when this start owns the file)."""
+    path = database_file(location)
+    if path is None:
+        return None, None
+    guard = SingleInstance(path)
+    outcome = guard.claim()
+    if outcome.claim is Claim.RAISED:
+        print(
+            _("Tsunagu is already open for {name}; its window was brought forward.").format(
+                name=path.name
+            )
+        )
+        return 0, None
+    if outcome.claim is Claim.NO_ANSWER:
+        QMessageBox.warning(
+            None,
+            _("Tsunagu"),
+            _(
+                "Tsunagu is already open for {name} ({holder}), but it does not answer. "
+                "Wait a moment and try again. If it stays like this, restart the computer."
+            ).format(name=path.name, holder=outcome.holder or "?"),
+        )
+        return 1, None
+    return None, guard
+
+
+def backup_on_close(window: QWidget, ctx: Any) -> None:
+    """The automatic daily backup when the window closes; a failure is said, not hidden."""
+    if ctx is None or ctx.db.path is None or ctx.db.lock is None:
+        return  # no file, or already closed (after a restore)
+    from app import backup
+    from app.errors import UserError
+    from ui.tasks import run_with_progress
+
+    try:
+        run_with_progress(window, _("Making the daily backup…"), lambda: backup.daily_backup(ctx))
+    except UserError as exc:
+        QMessageBox.warning(
+            window,
+            _("Tsunagu"),
+            _("The daily backup could not be made: {reason} Your data itself is safe.").format(
+                reason=exc.message
+            ),
+        )
+    except Exception as exc:  # never keep the window from closing over a backup
+        from app.crash import save_report
+
+        save_report(exc)
+
+
+class _CloseWatch(QObject):
+    """Runs the daily backup once, when the main window is about to close."""
+
+    def __init__(self, window: QWidget, state: dict[str, Any]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.state = state
+        self.done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window and event.type() == QEvent.Type.Close and not self.done:
+            self.done = True
+            backup_on_close(self.window, self.state.get("ctx"))
+        return False
+
+
 def run_window(argv: list[str], started: float) -> int:
     """Show the window; with --smoke print the ms to first paint and exit 0."""
     db_location, smoke = _parse(argv)
@@ -35,8 +116,10 @@ def run_window(argv: list[str], started: float) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Tsunagu")
     app.setOrganizationName("Tsunagu")
-    shell = Shell()
+    state: dict[str, Any] = {}
+    state["crash"] = crash_dialog.install(lambda: state.get("shell"))
     if smoke:
+        shell = Shell()
 
         def painted() -> None:
             ms = (time.perf_counter() - started) * 1000
@@ -48,10 +131,20 @@ def run_window(argv: list[str], started: float) -> int:
         QTimer.singleShot(10000, lambda: app.exit(1))
         return app.exec()
 
+    code, guard = claim_database(db_location)
+    if code is not None:
+        return code
+    shell = Shell()
+    state["shell"] = shell
+    if guard is not None:
+        guard.raise_requested.connect(lambda: bring_forward(shell))
+        app.aboutToQuit.connect(guard.close)
+    _CloseWatch(shell, state)
+
     def load() -> None:
         from ui.loader import load_into
 
-        load_into(shell, db_location)
+        state["ctx"] = load_into(shell, db_location)
 
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
     shell.show()
