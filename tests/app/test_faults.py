@@ -259,7 +259,7 @@ def test_killed_import_and_merge_leave_all_or_nothing(
 def test_kill_loop_100_times_on_a_20000_row_import_and_merge(
     base_db: Path, forkserver: multiprocessing.context.BaseContext, tmp_path: Path
 ) -> None:
-    """The long loop: 50 kills of a 20,000-row import and 60 of a 20,000-row merge."""
+    """The long loop: 40 kills of a 20,000-row import and 60 of a 20,000-row merge."""
     seed = int(os.environ.get("TSUNAGU_FAULT_SEED", "20240401"))
     merge = kill_loop(
         forkserver, base_db, tmp_path, child_merge, lambda _w: (MERGE_NEW,), 60, merge_state, seed
@@ -270,7 +270,7 @@ def test_kill_loop_100_times_on_a_20000_row_import_and_merge(
         tmp_path,
         child_import,
         roster_args(IMPORT_ROWS),
-        50,
+        40,
         import_state,
         seed + 1,
     )
