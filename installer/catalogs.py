@@ -132,7 +132,48 @@ def extract_catalog(root: Path = ROOT) -> Catalog:
         if not msgid:
             continue
         catalog.add(msgid, None, [(location, lineno)], auto_comments=comments)
+    # On Python 3.11 Babel's tokenizer sees an f-string as one token, so `_()` written inside
+    # an f-string's braces is invisible to it; the parser finds those calls.
+    for location, lineno, msgid in _literal_calls(root):
+        known = catalog.get(msgid)
+        if known is None or all(path != location for path, _line in known.locations):
+            catalog.add(msgid, None, [(location, lineno)])
     return catalog
+
+
+def _source_files(root: Path) -> Iterator[tuple[str, Path]]:
+    for folder in SOURCE_DIRS:
+        for path in sorted((root / folder).rglob("*.py")):
+            parts = path.relative_to(root).parts
+            if not any(part.startswith((".", "_")) and part != "__init__.py" for part in parts):
+                yield path.relative_to(root).as_posix(), path
+    for name in SOURCE_FILES:
+        if (root / name).is_file():
+            yield name, root / name
+
+
+def _literal_calls(root: Path) -> Iterator[tuple[str, int, str | tuple[str, ...]]]:
+    """(file, line, msgid) of every keyword call whose message arguments are string literals."""
+    for location, path in _source_files(root):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except (SyntaxError, UnicodeDecodeError):
+            continue  # Babel has already reported what it could read of this file
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in KEYWORDS:
+                continue
+            count = 2 if name == "ngettext" else 1
+            args = node.args[:count]
+            if len(args) < count or not all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value for a in args
+            ):
+                continue
+            texts = tuple(str(a.value) for a in args if isinstance(a, ast.Constant))
+            yield location, node.lineno, texts if count == 2 else texts[0]
 
 
 def _new_catalog(root: Path, locale: str | None) -> Catalog:

@@ -97,7 +97,13 @@ def test_a_new_untranslated_string_is_caught(tmp_path: Path, japanese: Catalog) 
         '    return _("Brand new text {name}").format(name="x") + _("Save") + ngettext(\n'
         '        "{n} visit", "{n} visits", n).format(n=n)\n',
     )
-    _write(tmp_path, "ui/page.py", 'from app.i18n import gettext\nTITLE = gettext("New page")\n')
+    _write(
+        tmp_path,
+        "ui/page.py",
+        'from app.i18n import gettext\nfrom app.i18n import gettext as _\n'
+        'TITLE = gettext("New page")\n'
+        'HTML = f"<p>{_(\'Inside braces\')}</p>"\n',
+    )
     _write(
         tmp_path,
         "main.py",
@@ -108,8 +114,16 @@ def test_a_new_untranslated_string_is_caught(tmp_path: Path, japanese: Catalog) 
     assert found["From main"].auto_comments == ["Translators: a greeting on the console"]
     missing = catalogs.untranslated(found, japanese)
     assert missing == sorted(
-        ["Brand new text {name}", "From main", "Marked for later", "New page", "{n} visit"]
+        [
+            "Brand new text {name}",
+            "From main",
+            "Inside braces",  # Babel alone misses a call inside an f-string's braces
+            "Marked for later",
+            "New page",
+            "{n} visit",
+        ]
     )
+    assert found["Inside braces"].locations == [("ui/page.py", 4)]
     assert ("app/new_feature.py", 4) in found["Save"].locations
 
 
