@@ -1,0 +1,93 @@
+"""A conflict side by side: the version kept and the edit that lost; one click keeps either."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import Context
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.sync import exchange
+from ui.dialogs.base import BaseDialog
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class ConflictDialog(BaseDialog):
+    """Both versions of one record; the fields that differ are in bold."""
+
+    settings_key = "conflict"
+
+    def __init__(self, ctx: Context, conflict_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Two versions of one record"), parent)
+        self.ctx = ctx
+        self.detail = exchange.conflict_detail(ctx, conflict_id)
+        self.decided: str | None = None
+        intro = QLabel(
+            _(
+                "{kind} “{label}” was changed in two places before they had seen each other's "
+                "change. The version on the left is the one in use now. Choose the one to keep."
+            ).format(kind=exchange.table_label(self.detail.table), label=self.detail.label)
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(self.detail.fields), 3)
+        self.table.setHorizontalHeaderLabels([_("Field"), _("In use now"), _("The other version")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        for row, pair in enumerate(self.detail.fields):
+            cells = (pair.name, _text(pair.kept), _text(pair.other))
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if pair.differs:
+                    item.setFont(bold)
+                self.table.setItem(row, column, item)
+        self.keep_current = QPushButton(_("Keep the version in use"))
+        self.keep_other = QPushButton(_("Keep the other version"))
+        self.later = QPushButton(_("Decide later"))
+        self.keep_current.clicked.connect(lambda: self._decide(keep_other=False))
+        self.keep_other.clicked.connect(lambda: self._decide(keep_other=True))
+        self.later.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_current)
+        buttons.addWidget(self.keep_other)
+        buttons.addStretch(1)
+        buttons.addWidget(self.later)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.resize(760, 480)
+
+    def _decide(self, *, keep_other: bool) -> None:
+        try:
+            exchange.resolve_conflict(self.ctx, self.detail.id, keep_other=keep_other)
+        except UserError as exc:
+            self.show_error(exc.message, exc.details)
+            return
+        self.decided = "other" if keep_other else "current"
+        self.accept()
