@@ -1,22 +1,167 @@
-"""Open the database after the first paint and put the pages into the window."""
+"""Open the database after the first paint (log-in or first start first), then show the pages."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app import accounts, i18n
 from app import chapter as chapter_service
-from app import i18n
-from app.context import Context
+from app.context import Actor, Context
 from app.database import DEFAULT_FILENAME, open_database
 from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
+from ui.idle import WindowLock
 from ui.main_view import MainView
 from ui.shell import Shell
 from ui.style import apply_text_scale
+
+
+def _refuse(shell: Shell, message: str) -> None:
+    QMessageBox.critical(shell, _("Tsunagu"), message)
+    shell.close()
+    app = QApplication.instance()
+    if app is not None:
+        app.exit(1)
+
+
+def _is_url(location: str | None) -> bool:
+    return location is not None and "://" in location
+
+
+def open_context(shell: QWidget, location: str | None) -> Context | None:
+    """The database at `location` as the person at the computer; None when they cancel.
+
+    A file with accounts asks for a log-in; a new file goes through the first-start
+    wizard (which creates it encrypted); a plain file without accounts opens as before.
+    """
+    if _is_url(location):
+        return Context(open_database(location))
+    path = accounts.database_path(location)
+    if not path.exists():
+        from ui.dialogs.first_start import FirstStartDialog
+
+        wizard = FirstStartDialog(parent=shell, path=path)
+        wizard.exec()
+        return wizard.ctx if wizard.finished_setup else None
+    if accounts.login_required(path):
+        from ui.dialogs.login import LoginDialog
+
+        dialog = LoginDialog.for_start(path, shell)
+        dialog.exec()
+        return dialog.context
+    return Context(open_database(path))
+
+
+class Session(QObject):
+    """What the window needs while a database is open: the view, the menu, the idle lock."""
+
+    def __init__(self, shell: Shell, ctx: Context) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.ctx = ctx
+        self.lock: WindowLock | None = None
+        self.view: MainView | None = None
+        self._build_menu()
+        self.show_view()
+        self.start_lock()
+
+    def show_view(self) -> None:
+        """(Re)build the pages for the acting account."""
+        self.view = MainView(self.ctx)
+        self.shell.setCentralWidget(self.view)
+        self.shell.setWindowTitle(self.view.window_title())
+        self._update_menu()
+
+    def start_lock(self) -> None:
+        """Lock after the idle time, once the database has accounts to log in with."""
+        if self.ctx.db.encrypted and self.lock is None:
+            minutes = accounts.idle_lock_minutes(self.ctx)
+            self.lock = WindowLock(self.ctx, minutes, self._other_account, self.shell)
+        self.shell.statusBar().showMessage(
+            ""
+            if self.ctx.db.encrypted or self.ctx.db.path is None
+            else _(
+                "This database is not encrypted. A coordinator can encrypt it by making the "
+                "first account: Account ▸ Accounts…"
+            )
+        )
+
+    def _other_account(self, actor: Actor) -> None:
+        self.ctx.actor = actor
+        self.show_view()
+
+    def _build_menu(self) -> None:
+        menu = self.shell.menuBar().addMenu(_("Account"))
+        self.lock_action = QAction(_("Lock now"), self.shell)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_now)
+        self.passphrase_action = QAction(_("Change my passphrase…"), self.shell)
+        self.passphrase_action.triggered.connect(self.change_passphrase)
+        self.accounts_action = QAction(_("Accounts…"), self.shell)
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.audit_action = QAction(_("Audit log…"), self.shell)
+        self.audit_action.triggered.connect(self.open_audit)
+        for action in (self.lock_action, self.passphrase_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.accounts_action, self.audit_action):
+            menu.addAction(action)
+        self.menu = menu
+
+    def _update_menu(self) -> None:
+        encrypted = self.ctx.db.encrypted
+        admin = self.ctx.actor.can("admin")
+        self.lock_action.setEnabled(encrypted)
+        self.passphrase_action.setEnabled(encrypted)
+        self.accounts_action.setEnabled(admin and self.ctx.db.path is not None)
+        self.audit_action.setEnabled(admin)
+        self.menu.setTitle(_("Account"))
+
+    def lock_now(self) -> None:
+        """Hide everything behind the log-in at once (Ctrl+L)."""
+        if self.lock is not None:
+            self.lock.lock()
+
+    def change_passphrase(self) -> None:
+        """The acting account's own passphrase."""
+        from ui.dialogs.accounts import PassphraseDialog
+
+        PassphraseDialog(self.ctx, self.shell).exec()
+
+    def open_accounts(self) -> None:
+        """The accounts dialog (coordinators)."""
+        from ui.dialogs.accounts import AccountsDialog
+
+        dialog = AccountsDialog(self.ctx, self.shell)
+        dialog.encrypted.connect(self._encrypted)
+        dialog.idle_minutes_changed.connect(self._idle_minutes)
+        dialog.exec()
+
+    def _encrypted(self) -> None:
+        # The plain file became encrypted under the new coordinator: rebuild for them.
+        self.show_view()
+        self.start_lock()
+
+    def _idle_minutes(self, minutes: int) -> None:
+        if self.lock is not None:
+            self.lock.set_minutes(minutes)
+
+    def open_audit(self) -> None:
+        """The audit log (coordinators)."""
+        from ui.dialogs.audit import AuditLogDialog
+
+        AuditLogDialog(self.ctx, self.shell).exec()
+
+    def close(self) -> None:
+        """Stop the lock and release the database."""
+        if self.lock is not None:
+            self.lock.stop()
+        self.ctx.db.close()
 
 
 def load_into(shell: Shell, location: str | None) -> Context | None:
@@ -26,15 +171,14 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
         if folder:
             location = str(Path(str(folder)) / DEFAULT_FILENAME)
     try:
-        db = open_database(location, create=True)
+        ctx = open_context(shell, location)
     except UserError as exc:
-        QMessageBox.critical(shell, _("Tsunagu"), exc.message)
-        shell.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.exit(1)
+        _refuse(shell, exc.message)
         return None
-    ctx = Context(db)
+    if ctx is None:
+        # Cancelled at the log-in or the first start: closing the last window ends Tsunagu.
+        shell.close()
+        return None
     prefs = chapter_service.load_preferences(ctx)
     i18n.set_language(prefs.language)
     apply_text_scale(prefs.text_scale)
@@ -42,11 +186,14 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
         from ui.dialogs.first_start import FirstStartDialog
 
         FirstStartDialog(ctx, shell).exec()
-    view = MainView(ctx)
-    shell.setCentralWidget(view)
-    shell.setWindowTitle(view.window_title())
-    shell.destroyed.connect(lambda: db.close())
+    try:
+        session = Session(shell, ctx)
+    except UserError as exc:
+        ctx.db.close()
+        _refuse(shell, exc.message)
+        return None
+    shell.destroyed.connect(lambda: ctx.db.close())
     app = QApplication.instance()
     if app is not None:
-        app.aboutToQuit.connect(db.close)
+        app.aboutToQuit.connect(session.close)
     return ctx

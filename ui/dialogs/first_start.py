@@ -1,37 +1,93 @@
-"""First start: try the demo, or set up my chapter; language and text size."""
+"""First start: demo or my chapter, the first coordinator account, the recovery key."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app import accounts, demo, i18n
 from app import chapter as chapter_service
-from app import demo, i18n
-from app.context import Context
+from app.context import Context, role_label
 from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.style import apply_text_scale
 from ui.tasks import run_with_progress
 
+WELCOME, ACCOUNT, RECOVERY, DEMO_ACCOUNTS = range(4)
+
+
+def recovery_key_label(key: str) -> QLabel:
+    """The recovery key, large, in a fixed-width font, selectable for copying."""
+    label = QLabel(key)
+    label.setObjectName("recovery_key")
+    font = QFont("monospace")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSizeF(label.font().pointSizeF() * 1.8)
+    font.setBold(True)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
 
 class FirstStartDialog(BaseDialog):
-    """Shown once, on a database with no chapter yet."""
+    """Shown once: for a new database file (`path`), or an open one with no chapter (`ctx`).
+
+    A new database is created encrypted with its first coordinator; an open plain one is
+    converted when that account is made. `ctx` holds the Context afterwards.
+    """
 
     settings_key = "first_start"
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: Context | None = None, parent: QWidget | None = None, *, path: Path | None = None
+    ) -> None:
         super().__init__(_("Welcome to Tsunagu"), parent)
+        if ctx is None and path is None:
+            raise ValueError("FirstStartDialog needs a database path or an open Context")
         self.ctx = ctx
+        self.path = path
+        self.recovery = ""
+        self.finished_setup = False
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._account_page())
+        self.pages.addWidget(self._recovery_page())
+        self.pages.addWidget(self._demo_page())
+        self.buttons = QDialogButtonBox()
+        self.next_button = self.buttons.addButton(_("Next"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.next_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(
+            _("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.cancel_button.setAutoDefault(False)
+        self.next_button.clicked.connect(self.next)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.buttons)
+        self._show(WELCOME)
+
+    # Pages -------------------------------------------------------------------------------
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
         intro = QLabel(
             _(
                 "Tsunagu keeps your chapter's members, events and watch-over visits on this "
@@ -59,44 +115,207 @@ class FirstStartDialog(BaseDialog):
         self.text_size.currentIndexChanged.connect(
             lambda _i: apply_text_scale(int(self.text_size.currentData()))
         )
-        form = QFormLayout()
+        form = QFormLayout(page)
+        form.addRow(intro)
         form.addRow(self.try_demo)
         form.addRow(self.own_chapter)
         form.addRow(_("Chapter name"), self.chapter_name)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Text size"), self.text_size)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Start"))
-        self.buttons.accepted.connect(self.start)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        return page
 
-    def start(self) -> None:
-        """Make the demo or the named chapter, then save the preferences."""
-        language = str(self.language.currentData())
-        scale = int(self.text_size.currentData())
-        try:
-            if self.try_demo.isChecked():
-                run_with_progress(
-                    self, _("Making the demo data…"), lambda: demo.build_demo(self.ctx)
-                )
-            else:
-                chapter_service.set_up_chapter(self.ctx, self.chapter_name.text())
-            prefs = chapter_service.load_preferences(self.ctx)
-            chapter_service.save_preferences(
-                self.ctx,
-                chapter_service.Preferences(
-                    language=language,
-                    text_scale=scale,
-                    backup_folder=prefs.backup_folder,
-                    first_start_done=True,
-                ),
+    def _account_page(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            _(
+                "Make the first coordinator account. Its passphrase opens Tsunagu: the data on "
+                "this computer is encrypted, and without a passphrase or the recovery key "
+                "nobody can read it. Choose at least {count} characters; a short sentence is "
+                "easy to remember and hard to guess."
+            ).format(count=accounts.MIN_PASSPHRASE)
+        )
+        intro.setWordWrap(True)
+        self.account_name = QLineEdit()
+        self.account_name.setObjectName("account_name")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(page)
+        form.addRow(intro)
+        form.addRow(_("User name"), self.account_name)
+        form.addRow(_("Passphrase"), self.passphrase)
+        form.addRow(_("Passphrase again"), self.passphrase_again)
+        return page
+
+    def _recovery_page(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            _(
+                "This is the recovery key. If every coordinator forgets their passphrase, it "
+                "is the only way back into the data. It is shown only now: write it on paper "
+                "and keep it somewhere safe, away from this computer."
             )
+        )
+        intro.setWordWrap(True)
+        self.recovery_label = recovery_key_label("")
+        self.written_down = QCheckBox(_("I have written down the recovery key"))
+        self.written_down.toggled.connect(self._update_buttons)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(self.recovery_label)
+        layout.addWidget(self.written_down)
+        layout.addStretch(1)
+        return page
+
+    def _demo_page(self) -> QWidget:
+        page = QWidget()
+        self.demo_text = QLabel("")
+        self.demo_text.setObjectName("demo_accounts")
+        self.demo_text.setWordWrap(True)
+        self.demo_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.demo_text)
+        layout.addStretch(1)
+        return page
+
+    # Flow --------------------------------------------------------------------------------
+
+    @property
+    def needs_account(self) -> bool:
+        """True until the database is encrypted with a coordinator account."""
+        return self.ctx is None or not self.ctx.db.encrypted
+
+    def _show(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        last = page in (RECOVERY, DEMO_ACCOUNTS) or (
+            page == WELCOME and not self.needs_account and self.own_chapter.isChecked()
+        )
+        self.next_button.setText(_("Start") if last else _("Next"))
+        # Once the database exists there is nothing to cancel; the key must be seen.
+        self.cancel_button.setVisible(page in (WELCOME, ACCOUNT))
+        self._update_buttons()
+        if page == ACCOUNT:
+            self.account_name.setFocus()
+
+    def _update_buttons(self) -> None:
+        if self.pages.currentIndex() == RECOVERY:
+            self.next_button.setEnabled(self.written_down.isChecked())
+        else:
+            self.next_button.setEnabled(True)
+
+    def next(self) -> None:
+        """The button at the bottom: go on, or start."""
+        try:
+            page = self.pages.currentIndex()
+            if page == WELCOME:
+                self._after_welcome()
+            elif page == ACCOUNT:
+                self._after_account()
+            else:
+                self._finish()
         except UserError as exc:
             self.show_error(exc.message)
+
+    def _after_welcome(self) -> None:
+        if self.own_chapter.isChecked():
+            if not self.chapter_name.text().strip():
+                raise UserError(_("The chapter needs a name."))
+            if self.needs_account:
+                self._show(ACCOUNT)
+                return
+            assert self.ctx is not None
+            chapter_service.set_up_chapter(self.ctx, self.chapter_name.text())
+            self._finish()
             return
+        made = run_with_progress(self, _("Making the demo data…"), self._make_demo)
+        if made:
+            self._show_demo_accounts(made)
+        else:
+            self._finish()
+
+    def _open_with_account(self, name: str, passphrase: str) -> Context:
+        if self.ctx is None:
+            assert self.path is not None
+            self.ctx, self.recovery = accounts.create_database(self.path, name, passphrase)
+        else:
+            self.recovery = accounts.set_up_accounts(self.ctx, name, passphrase)
+        return self.ctx
+
+    def _make_demo(self) -> list[accounts.DemoAccount]:
+        if not self.needs_account:
+            assert self.ctx is not None
+            demo.build_demo(self.ctx)
+            return []
+        ctx = self._open_with_account(*accounts.DEMO_COORDINATOR)
+        demo.build_demo(ctx)
+        return accounts.add_demo_accounts(ctx)
+
+    def _show_demo_accounts(self, made: list[accounts.DemoAccount]) -> None:
+        lines = [
+            _("Demo accounts (user name / passphrase), for trying Tsunagu only:"),
+            "",
+        ]
+        for account in made:
+            lines.append(
+                _("{name} / {passphrase} — {role}").format(
+                    name=account.name, passphrase=account.passphrase, role=role_label(account.role)
+                )
+            )
+        lines += ["", _("You are logged in as “demo”, a coordinator.")]
+        self.demo_text.setText("\n".join(lines))
+        self._show(DEMO_ACCOUNTS)
+
+    def _after_account(self) -> None:
+        name = self.account_name.text().strip()
+        if not name:
+            raise UserError(_("The account needs a name."))
+        accounts.check_new_passphrase(self.passphrase.text(), self.passphrase_again.text())
+        chapter_name = self.chapter_name.text()
+
+        def make() -> None:
+            ctx = self._open_with_account(name, self.passphrase.text())
+            chapter_service.set_up_chapter(ctx, chapter_name)
+
+        run_with_progress(self, _("Setting up the encrypted database…"), make)
+        self.passphrase.clear()
+        self.passphrase_again.clear()
+        self.recovery_label.setText(self.recovery)
+        self._show(RECOVERY)
+
+    def _finish(self) -> None:
+        """Save the language and text size, then close."""
+        assert self.ctx is not None
+        language = str(self.language.currentData())
+        scale = int(self.text_size.currentData())
+        prefs = chapter_service.load_preferences(self.ctx)
+        chapter_service.save_preferences(
+            self.ctx,
+            chapter_service.Preferences(
+                language=language,
+                text_scale=scale,
+                backup_folder=prefs.backup_folder,
+                first_start_done=True,
+            ),
+        )
         i18n.set_language(language)
         apply_text_scale(scale)
+        self.recovery = ""
+        self.recovery_label.setText("")
+        self.finished_setup = True
         self.accept()
+
+    def start(self) -> None:
+        """Go through to the end as far as the choices allow (kept for callers of old)."""
+        self.next()
+
+    def reject(self) -> None:
+        # After the database is made, closing would lose the only sight of the recovery key.
+        if self.pages.currentIndex() in (WELCOME, ACCOUNT):
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.pages.currentIndex() not in (WELCOME, ACCOUNT) and not self.finished_setup:
+            event.ignore()
+            return
+        super().closeEvent(event)
