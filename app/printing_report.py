@@ -627,30 +627,42 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
     """Every chart of the statistics page, in print order; `text` checks each label."""
     months = [text(m.short_label) for m in stats.months]
     themed = [t for t in stats.by_theme if t.key != NO_THEME]
-    charts = [
-        month_bar_chart(
-            _("Events held per month"),
-            months,
-            [(_("Events held"), [m.events for m in stats.months], BLUE)],
-        ),
-        month_bar_chart(
-            _("Participants per month"),
-            months,
-            [(_("Participants"), [m.participants for m in stats.months], ORANGE)],
-        ),
-        horizontal_bar_chart(
-            _("Activities by kind"),
-            [text(k.label) for k in stats.by_kind],
-            [k.activities for k in stats.by_kind],
-            BLUE,
-        ),
-        horizontal_bar_chart(
-            _("Activities by theme"),
-            [text(t.label) for t in themed],
-            [t.activities for t in themed],
-            GREEN,
-        ),
-    ]
+    # A chart of nothing is left out: an empty axis reads like a printing fault.
+    charts = []
+    if stats.event_dates:
+        charts.append(
+            month_bar_chart(
+                _("Events held per month"),
+                months,
+                [(_("Events held"), [m.events for m in stats.months], BLUE)],
+            )
+        )
+    if stats.participants:
+        charts.append(
+            month_bar_chart(
+                _("Participants per month"),
+                months,
+                [(_("Participants"), [m.participants for m in stats.months], ORANGE)],
+            )
+        )
+    if stats.by_kind:
+        charts.append(
+            horizontal_bar_chart(
+                _("Activities by kind"),
+                [text(k.label) for k in stats.by_kind],
+                [k.activities for k in stats.by_kind],
+                BLUE,
+            )
+        )
+    if themed:
+        charts.append(
+            horizontal_bar_chart(
+                _("Activities by theme"),
+                [text(t.label) for t in themed],
+                [t.activities for t in themed],
+                GREEN,
+            )
+        )
     if stats.visits or stats.follow_ups:
         charts.append(
             month_bar_chart(
@@ -725,19 +737,20 @@ def _statistics(doc: _Doc) -> list[Flowable]:
             ]
         )
     )
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        doc.p(
-            _(
-                "Attendance rate: {rate} ({attended} of {registered} registered people came; "
-                "walk-ins are counted as participants, not in the rate)."
-            ).format(
-                rate=percent(s.attendance_rate),
-                attended=s.attended_registered,
-                registered=s.registered,
+    if s.registered:
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            doc.p(
+                _(
+                    "Attendance rate: {rate} ({attended} of {registered} registered people "
+                    "came; walk-ins are counted as participants, not in the rate)."
+                ).format(
+                    rate=percent(s.attendance_rate),
+                    attended=s.attended_registered,
+                    registered=s.registered,
+                )
             )
         )
-    )
     return story
 
 

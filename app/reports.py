@@ -547,6 +547,33 @@ def fiscal_years(ctx: Context, today: date | None = None) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def latest_year_with_activities(ctx: Context, today: date | None = None) -> int:
+    """The newest fiscal year up to this one with an activity held (the one people report
+    on); this fiscal year when there is none."""
+    ctx.require("reports.read")
+    current = fiscal_year(today or date.today())
+    last = datetime.combine(fiscal_year_range(current)[1], time.max)
+    with ctx.db.transaction() as s:
+        found = s.scalar(
+            select(func.max(Event.starts_at)).where(
+                Event.deleted.is_(False), Event.status != CANCELLED, Event.starts_at <= last
+            )
+        )
+        dated = s.scalar(
+            select(func.max(EventOccurrence.starts_at))
+            .join(Event, Event.id == EventOccurrence.event_id)
+            .where(
+                Event.deleted.is_(False),
+                Event.status != CANCELLED,
+                EventOccurrence.deleted.is_(False),
+                EventOccurrence.status != CANCELLED,
+                EventOccurrence.starts_at <= last,
+            )
+        )
+    latest = max((d for d in (found, dated) if d is not None), default=None)
+    return fiscal_year(latest.date()) if latest is not None else current
+
+
 # --- activities --------------------------------------------------------------------------------
 
 

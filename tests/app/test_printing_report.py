@@ -82,7 +82,7 @@ def test_japanese_report_reads_like_the_seed(demo_ctx: Context, tmp_path: Path) 
     text = squash("".join(pages))
     assert "出野紀子さん（Studio-L）" in text
     assert "軸丸里奈さん（フードバンク昭島代表）" in text
-    assert "「わたしの\"好き\"から始めるまちづくり」" in text
+    assert '「わたしの"好き"から始めるまちづくり」' in text
     assert "「豊島地域見守り交流会」" in text
     # Titles that carry their own brackets, or describe a donation, are not wrapped again.
     assert "「「" not in text and "「CO-OP" not in text

@@ -91,8 +91,8 @@ def test_totals_equal_the_sum_of_their_rows(demo_ctx: Context) -> None:
     rows = report.activities
     assert s.activities == len(rows) == sum(len(g.activities) for g in report.groups)
     assert s.event_dates == sum(len(a.dates) for a in rows) == sum(m.events for m in s.months)
-    assert s.participants == sum(a.participants for a in rows) == sum(
-        m.participants for m in s.months
+    assert (
+        s.participants == sum(a.participants for a in rows) == sum(m.participants for m in s.months)
     )
     assert sum(k.activities for k in s.by_kind) == s.activities
     assert sum(k.participants for k in s.by_kind) == s.participants
@@ -268,7 +268,9 @@ def add_watch_data(ctx: Context, today: date | None = None) -> list[str]:
                         person_id=v.person_id,
                         opened_at=v.visited_at,
                         urgency=outcome,
-                        closed_at=v.visited_at + timedelta(days=3) if outcome == "contact" else None,
+                        closed_at=v.visited_at + timedelta(days=3)
+                        if outcome == "contact"
+                        else None,
                     )
                 )
         if today is not None:
@@ -331,7 +333,11 @@ def test_stats_json_and_xlsx_hold_the_same_figures(demo_ctx: Context, tmp_path: 
 
 
 def test_fiscal_years_on_offer(demo_ctx: Context) -> None:
-    assert reports.fiscal_years(demo_ctx, today=date(2026, 11, 29)) == [2026, 2022]
+    years = reports.fiscal_years(demo_ctx, today=date(2026, 11, 29))
+    assert years[0] == 2026 and 2022 in years and years == sorted(years, reverse=True)
+    assert reports.latest_year_with_activities(demo_ctx, date(2026, 11, 29)) == 2022
+    assert reports.latest_year_with_activities(demo_ctx, date(2022, 5, 1)) == 2022
+    assert reports.latest_year_with_activities(demo_ctx, date(2021, 5, 1)) == 2021
 
 
 @given(st.floats(min_value=0.001, max_value=1e9, allow_nan=False))
