@@ -1734,8 +1734,9 @@ def find_for_reception(
 ) -> list[RegistrationView]:
     """People matching a few typed kana (or letters of the name), for the reception desk.
 
-    Cancelled registrations are left out; those not yet checked in come first, each part
-    in gojūon order.
+    Cancelled registrations are left out. Those not yet checked in come first; among them,
+    those whose family name (or its reading) starts with what was typed; each part in gojūon
+    order.
     """
     ctx.require("events.read")
     terms = [search_fold(t) for t in query.split() if search_fold(t)]
@@ -1745,9 +1746,18 @@ def find_for_reception(
         )
         for term in terms:
             stmt = stmt.where(Registration.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
-        stmt = stmt.order_by(Registration.attended, Registration.reading_key, Registration.id)
-        rows = list(s.scalars(stmt.limit(limit)))
-        return [_reg_view(r) for r in rows]
+        rows = list(s.scalars(stmt))
+
+    def starts(r: Registration) -> bool:
+        if not terms:
+            return True
+        return any(
+            search_fold(text).startswith(terms[0])
+            for text in (r.family_name, r.family_kana, r.family_name + r.given_name)
+        )
+
+    rows.sort(key=lambda r: (r.attended, not starts(r), r.reading_key or "\uffff", r.id))
+    return [_reg_view(r) for r in rows[:limit]]
 
 
 def default_occurrence(view: EventView, today: date | None = None) -> str | None:

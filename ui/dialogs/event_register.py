@@ -1,0 +1,184 @@
+"""Register someone for an event: a member found in the roster by a few kana, or a guest."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import events, members
+from app.context import Context
+from app.errors import UserError
+from app.events import GuestInput, RegistrationView
+from app.i18n import gettext as _
+from ui.dialogs.base import BaseDialog
+from ui.keys import shortcut
+from ui.models.member_table import MemberTableModel
+from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+
+
+class RegisterDialog(BaseDialog):
+    """Pick a member (type a few kana, Enter, Enter) or fill in a guest; then Register."""
+
+    settings_key = "event_register"
+
+    def __init__(
+        self,
+        ctx: Context,
+        event_id: str,
+        occurrence_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        guest: bool = False,
+    ) -> None:
+        view = events.get_event(ctx, event_id)
+        super().__init__(_("Register for {title}").format(title=view.title), parent)
+        self.ctx = ctx
+        self.event_id = event_id
+        self.occurrence_id = occurrence_id
+        self.saved: RegistrationView | None = None
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: name, reading, member no. or phone"))
+        self.model = MemberTableModel(
+            lambda q, r: members.search_ids(ctx, q, r),
+            lambda ids: members.rows_for(ctx, ids),
+            self,
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        member_page = QWidget()
+        member_layout = QVBoxLayout(member_page)
+        member_layout.addWidget(self.search)
+        member_layout.addWidget(self.table, 1)
+
+        self.family_name = ReadingCaptureLineEdit()
+        self.given_name = ReadingCaptureLineEdit()
+        self.family_kana = QLineEdit()
+        self.given_kana = QLineEdit()
+        self._followers = [
+            connect_reading(self.family_name, self.family_kana),
+            connect_reading(self.given_name, self.given_kana),
+        ]
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText(_("Phone or e-mail"))
+        self.note = QLineEdit()
+        names = QHBoxLayout()
+        names.addWidget(QLabel(_("Family")))
+        names.addWidget(self.family_name)
+        names.addWidget(QLabel(_("Given")))
+        names.addWidget(self.given_name)
+        kana = QHBoxLayout()
+        kana.addWidget(QLabel(_("Family")))
+        kana.addWidget(self.family_kana)
+        kana.addWidget(QLabel(_("Given")))
+        kana.addWidget(self.given_kana)
+        guest_page = QWidget()
+        form = QFormLayout(guest_page)
+        form.addRow(_("Name"), names)
+        form.addRow(_("Reading (katakana)"), kana)
+        form.addRow(_("Contact"), self.contact)
+        form.addRow(_("Note"), self.note)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(member_page, _("Member"))
+        self.tabs.addTab(guest_page, _("Guest"))
+        counts = events.registration_counts(ctx, event_id, occurrence_id)
+        places = counts.free_places
+        self.places = QLabel(
+            _("{free} places left").format(free=places)
+            if places is not None and places > 0
+            else (_("Full: new registrations go on the wait-list.") if places == 0 else "")
+        )
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Register"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.register)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.places)
+        layout.addWidget(self.buttons)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._focus_first)
+        self.table.doubleClicked.connect(lambda _i: self.register())
+        # Enter in the search shows the matches; Enter on a member registers that member.
+        shortcut(self.table, QKeySequence(Qt.Key.Key_Return), self.register, local=True)
+        shortcut(self.table, QKeySequence(Qt.Key.Key_Enter), self.register, local=True)
+        self.refresh()
+        if guest:
+            self.tabs.setCurrentIndex(1)
+            self.family_name.setFocus()
+        else:
+            self.search.setFocus()
+
+    def refresh(self) -> None:
+        """Search the roster again."""
+        self._debounce.stop()
+        self.model.refresh(self.search.text(), False)
+
+    def _focus_first(self) -> None:
+        self.refresh()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # On the member tab Enter belongs to the search and the list, not the default button.
+        if self.tabs.currentIndex() == 0 and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            return
+        super().keyPressEvent(event)
+
+    def register(self) -> None:
+        """Register the selected member or the guest typed in."""
+        try:
+            if self.tabs.currentIndex() == 0:
+                index = self.table.currentIndex()
+                member_id = self.model.member_id(index.row()) if index.isValid() else None
+                if member_id is None:
+                    self.show_error(_("Find the member first: type a few kana and press Enter."))
+                    return
+                self.saved = events.register_member(
+                    self.ctx, self.event_id, member_id, self.occurrence_id
+                )
+            else:
+                self.saved = events.register_guest(
+                    self.ctx,
+                    self.event_id,
+                    GuestInput(
+                        family_name=self.family_name.text(),
+                        given_name=self.given_name.text(),
+                        family_kana=self.family_kana.text(),
+                        given_kana=self.given_kana.text(),
+                        contact=self.contact.text(),
+                        note=self.note.text(),
+                    ),
+                    self.occurrence_id,
+                )
+        except UserError as exc:
+            self.show_error(exc.message, exc.details)
+            return
+        self.accept()

@@ -1,0 +1,239 @@
+"""Preview a PDF made by the program, print it on a real printer, or save it as a file.
+
+The PDF is made off the GUI thread and shown with QtPdf; printing renders each page at the
+printer's resolution (up to 300 dpi) and draws it on the page, centred and scaled to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.fileio import write_atomically
+from app.i18n import gettext as _
+from ui.dialogs.base import BaseDialog
+from ui.keys import shortcut
+from ui.tasks import run_with_progress
+
+MAX_PRINT_DPI = 300
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    """A made PDF and what the maker had to say about it (characters the font lacks …)."""
+
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+Maker = Callable[[str], PdfContent]
+
+
+class PdfPreviewDialog(BaseDialog):
+    """Shows the PDF `make(choice)` returns; `choices` (name -> description) offer templates.
+
+    `on_output(destination)` is called after the PDF was printed or saved (the take-out log).
+    """
+
+    settings_key = "pdf_preview"
+
+    def __init__(
+        self,
+        title: str,
+        make: Maker,
+        parent: QWidget | None = None,
+        *,
+        choices: dict[str, str] | None = None,
+        choice: str = "",
+        file_name: str = "document.pdf",
+        on_output: Callable[[str], None] | None = None,
+        choices_label: str = "",
+    ) -> None:
+        super().__init__(title, parent)
+        self.make = make
+        self.file_name = file_name
+        self.on_output = on_output
+        self.content: PdfContent | None = None
+        self._buffer: QBuffer | None = None
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.template = QComboBox()
+        for name, text in (choices or {}).items():
+            self.template.addItem(text, name)
+        if choice:
+            at = self.template.findData(choice)
+            if at >= 0:
+                self.template.setCurrentIndex(at)
+        self.template.setVisible(bool(choices))
+        self.template_label = QLabel(choices_label or _("Template:"))
+        self.template_label.setBuddy(self.template)
+        self.template_label.setVisible(bool(choices))
+        self.pages_label = QLabel("")
+        self.warnings_label = QLabel("")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet("color: #8a4b00;")
+        self.warnings_label.hide()
+        self.fit_button = QPushButton(_("Whole page"))
+        self.width_button = QPushButton(_("Page width"))
+        self.print_button = QPushButton(_("Print…"))
+        self.save_button = QPushButton(_("Save as…"))
+        self.close_button = QPushButton(_("Close"))
+        self.print_button.setDefault(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.template_label)
+        top.addWidget(self.template, 1)
+        top.addStretch(1)
+        top.addWidget(self.pages_label)
+        top.addWidget(self.fit_button)
+        top.addWidget(self.width_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.warnings_label)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        if self._settings().value(f"geometry/{self.settings_key}") is None:
+            self.resize(820, 900)
+
+        self.template.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.fit_button.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitInView))
+        self.width_button.clicked.connect(
+            lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        )
+        self.print_button.clicked.connect(lambda: self.print_pdf())
+        self.save_button.clicked.connect(lambda: self.save_as())
+        self.close_button.clicked.connect(self.accept)
+        shortcut(self, QKeySequence(QKeySequence.StandardKey.Print), lambda: self.print_pdf())
+        shortcut(self, QKeySequence(QKeySequence.StandardKey.Save), lambda: self.save_as())
+
+    def current_choice(self) -> str:
+        """The template chosen (empty when the maker offers none)."""
+        value = self.template.currentData()
+        return str(value) if value is not None else ""
+
+    def refresh(self) -> bool:
+        """Make the PDF again (off the GUI thread) and show it; False when it failed."""
+        choice = self.current_choice()
+        try:
+            content: PdfContent = run_with_progress(
+                self, _("Making the PDF…"), lambda: self.make(choice)
+            )
+        except UserError as exc:
+            self.show_error(exc.message, exc.details)
+            return False
+        self.show_content(content)
+        return True
+
+    def show_content(self, content: PdfContent) -> None:
+        """Show a PDF already made."""
+        self.content = content
+        self.document.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(content.data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(buffer)
+        if self._buffer is not None:
+            self._buffer.deleteLater()
+        self._buffer = buffer
+        count = self.document.pageCount()
+        self.pages_label.setText(_("{count} pages").format(count=count))
+        if content.warnings:
+            self.warnings_label.setText("\n".join(content.warnings))
+            self.warnings_label.show()
+        else:
+            self.warnings_label.hide()
+        enabled = self.document.status() == QPdfDocument.Status.Ready and count > 0
+        self.print_button.setEnabled(enabled)
+        self.save_button.setEnabled(enabled)
+
+    def print_pdf(self, printer: QPrinter | None = None) -> bool:
+        """Print on `printer`, or on the one the user picks in the print dialog."""
+        if self.content is None or self.document.pageCount() == 0:
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setDocName(self.windowTitle())
+            printer.setFromTo(1, self.document.pageCount())
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle(_("Print"))
+            if not dialog.exec():
+                return False
+        done = run_with_progress(self, _("Printing…"), lambda: self._paint(printer))
+        if not done:
+            self.show_error(_("The printer could not be started."))
+            return False
+        if self.on_output is not None:
+            where = printer.outputFileName() or printer.printerName() or _("printer")
+            self.on_output(_("printer: {name}").format(name=where))
+        return True
+
+    def _paint(self, printer: QPrinter) -> bool:
+        count = self.document.pageCount()
+        first = max(1, printer.fromPage() or 1)
+        last = min(count, printer.toPage() or count)
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        painter = QPainter()
+        if not painter.begin(printer):
+            return False
+        try:
+            for number in range(first, last + 1):
+                if number > first:
+                    printer.newPage()
+                size = self.document.pagePointSize(number - 1)
+                pixels = QSize(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi))
+                image = self.document.render(number - 1, pixels)
+                area = painter.viewport()
+                scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                x = area.x() + (area.width() - scaled.width()) // 2
+                y = area.y() + (area.height() - scaled.height()) // 2
+                painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), image)
+        finally:
+            painter.end()
+        return True
+
+    def save_as(self, path: Path | None = None) -> Path | None:
+        """Write the PDF to `path`, or to where the user chooses."""
+        if self.content is None:
+            return None
+        if path is None:
+            name, _filter = QFileDialog.getSaveFileName(
+                self, _("Save PDF"), self.file_name, _("PDF files (*.pdf)")
+            )
+            if not name:
+                return None
+            path = Path(name)
+            if path.suffix.lower() != ".pdf":
+                path = path.with_suffix(".pdf")
+        try:
+            write_atomically(path, self.content.data)
+        except UserError as exc:
+            self.show_error(exc.message)
+            return None
+        if self.on_output is not None:
+            self.on_output(str(path))
+        return path

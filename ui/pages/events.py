@@ -1,0 +1,590 @@
+"""The Events page: the year's events by date, their registrations, the desk and the prints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import event_print, events
+from app.context import Context
+from app.dates import fiscal_year, format_fiscal_year
+from app.errors import UserError
+from app.events import EventView
+from app.i18n import current_language
+from app.i18n import gettext as _
+from ui.dialogs.base import confirm, show_error
+from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
+from ui.keys import shortcut
+from ui.models.event_table import EventTableModel, short_when
+from ui.models.registration_table import RegistrationTableModel
+from ui.tasks import run_with_progress
+
+
+def _table(model: Any) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fit_columns(table: QTableView, stretch: int) -> None:
+    """Columns as wide as their content; column `stretch` takes the rest of the width."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _file_name(kind: str, title: str) -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_")[:30]
+    return f"{kind}-{safe}.pdf"
+
+
+class EventsPage(QWidget):
+    """Events by date (one fiscal year, kind or status at a time) above the registrations of
+    the chosen event; buttons for the forms, the reception desk and every print."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.writable = ctx.actor.can("events.write")
+        self.model = EventTableModel(self)
+        self.reg_model = RegistrationTableModel(self)
+        self.current: EventView | None = None
+
+        self.year = QComboBox()
+        self.kind = QComboBox()
+        self.kind.addItem(_("All kinds"), "")
+        for key in events.KINDS:
+            self.kind.addItem(events.kind_label(key), key)
+        self.status = QComboBox()
+        self.status.addItem(_("Any status"), "")
+        for key in events.STATUSES:
+            self.status.addItem(events.status_label(key), key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: title, series or venue"))
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel("")
+        self.table = _table(self.model)
+        _fit_columns(self.table, stretch=2)
+
+        self.new_button = QPushButton(_("New event…"))
+        self.edit_button = QPushButton(_("Edit…"))
+        self.cancel_button = QPushButton(_("Cancel event…"))
+        self.held_button = QPushButton(_("Mark as held"))
+        self.import_button = QPushButton(_("Import…"))
+        self.print_buttons: dict[str, QPushButton] = {
+            event_print.FLYER: QPushButton(_("Flyer…")),
+            event_print.ATTENDANCE: QPushButton(_("Attendance sheet…")),
+            event_print.SIGN_IN: QPushButton(_("Sign-in sheet…")),
+            event_print.NAME_TAGS: QPushButton(_("Name tags…")),
+            event_print.CAFE_GRID: QPushButton(_("Café year grid…")),
+        }
+
+        self.occurrence = QComboBox()
+        self.occurrence_label = QLabel(_("Date:"))
+        self.occurrence_label.setBuddy(self.occurrence)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.reg_counts = QLabel("")
+        self.reg_table = _table(self.reg_model)
+        _fit_columns(self.reg_table, stretch=7)
+        self.member_button = QPushButton(_("Register member…"))
+        self.guest_button = QPushButton(_("Register guest…"))
+        self.check_button = QPushButton(_("Check in"))
+        self.cancel_reg_button = QPushButton(_("Cancel registration…"))
+        self.reception_button = QPushButton(_("Reception desk…"))
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.year)
+        filters.addWidget(self.kind)
+        filters.addWidget(self.status)
+        filters.addWidget(self.search, 1)
+        plan_buttons = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.cancel_button, self.held_button):
+            plan_buttons.addWidget(b)
+        plan_buttons.addStretch(1)
+        plan_buttons.addWidget(self.import_button)
+        print_row = QHBoxLayout()
+        print_row.addWidget(QLabel(_("Print:")))
+        for b in self.print_buttons.values():
+            print_row.addWidget(b)
+        print_row.addStretch(1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(filters)
+        top_layout.addWidget(self.count_label)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addLayout(plan_buttons)
+        top_layout.addLayout(print_row)
+
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.occurrence_label)
+        head.addWidget(self.occurrence)
+        reg_buttons = QHBoxLayout()
+        for b in (
+            self.member_button,
+            self.guest_button,
+            self.check_button,
+            self.cancel_reg_button,
+        ):
+            reg_buttons.addWidget(b)
+        reg_buttons.addStretch(1)
+        reg_buttons.addWidget(self.reception_button)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addLayout(head)
+        bottom_layout.addWidget(self.reg_counts)
+        bottom_layout.addWidget(self.reg_table, 1)
+        bottom_layout.addLayout(reg_buttons)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        self._fill_years()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.year, self.kind, self.status):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._event_chosen())
+        self.table.doubleClicked.connect(lambda _i: self.edit_event())
+        self.occurrence.currentIndexChanged.connect(lambda _i: self.refresh_registrations())
+        self.reg_table.selectionModel().currentRowChanged.connect(
+            lambda _c, _p: self._update_buttons()
+        )
+        self.new_button.clicked.connect(self.new_event)
+        self.edit_button.clicked.connect(self.edit_event)
+        self.cancel_button.clicked.connect(self.cancel_event)
+        self.held_button.clicked.connect(self.mark_held)
+        self.import_button.clicked.connect(self.import_file)
+        for kind, button in self.print_buttons.items():
+            button.clicked.connect(lambda _c=False, k=kind: self.open_print(k))
+        self.member_button.clicked.connect(lambda: self.register(guest=False))
+        self.guest_button.clicked.connect(lambda: self.register(guest=True))
+        self.check_button.clicked.connect(self.toggle_check_in)
+        self.cancel_reg_button.clicked.connect(self.cancel_registration)
+        self.reception_button.clicked.connect(self.open_reception)
+        shortcut(self, QKeySequence("Ctrl+N"), self.new_event)
+        shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
+        shortcut(self, QKeySequence("Ctrl+P"), lambda: self.open_print(event_print.FLYER))
+        shortcut(self.table, QKeySequence(Qt.Key.Key_Return), self.edit_event, local=True)
+        shortcut(self.reg_table, QKeySequence(Qt.Key.Key_Space), self.toggle_check_in, local=True)
+        for b in (
+            self.new_button,
+            self.edit_button,
+            self.cancel_button,
+            self.held_button,
+            self.import_button,
+            self.member_button,
+            self.guest_button,
+            self.check_button,
+            self.cancel_reg_button,
+            self.reception_button,
+        ):
+            b.setVisible(self.writable)
+        self.refresh()
+
+    # --- the event list --------------------------------------------------------------------
+
+    def _fill_years(self) -> None:
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem(_("All years"), None)
+        try:
+            years = events.fiscal_years(self.ctx)
+        except UserError:
+            years = []
+        this_year = fiscal_year(date.today())
+        for fy in sorted({*years, this_year}, reverse=True):
+            self.year.addItem(format_fiscal_year(fy, current_language()), fy)
+        chosen = this_year if this_year in years else (years[0] if years else None)
+        self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
+        self.year.blockSignals(False)
+
+    def chosen_year(self) -> int | None:
+        """The fiscal year shown (None: every year)."""
+        value = self.year.currentData()
+        return int(value) if value is not None else None
+
+    def refresh(self) -> None:
+        """List the events again, keeping the chosen one."""
+        self._debounce.stop()
+        keep = self.current_id()
+        try:
+            rows = events.list_events(
+                self.ctx,
+                self.chosen_year(),
+                kind=str(self.kind.currentData() or "") or None,
+                status=str(self.status.currentData() or "") or None,
+                query=self.search.text(),
+            )
+        except UserError as exc:
+            show_error(self, _("Events"), exc.message)
+            return
+        self.model.set_rows(rows)
+        self.count_label.setText(_("{count} events").format(count=len(rows)))
+        row = self.model.row_of(keep) if keep else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self._event_chosen()
+
+    def current_id(self) -> str | None:
+        """The chosen event's id."""
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select_event(self, event_id: str) -> None:
+        """Choose `event_id` in the list (showing every year if it is in another)."""
+        row = self.model.row_of(event_id)
+        if row < 0:
+            self.year.setCurrentIndex(0)
+            self.kind.setCurrentIndex(0)
+            self.status.setCurrentIndex(0)
+            self.search.clear()
+            self.refresh()
+            row = self.model.row_of(event_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _event_chosen(self) -> None:
+        event_id = self.current_id()
+        self.current = None
+        if event_id is not None:
+            try:
+                self.current = events.get_event(self.ctx, event_id)
+            except UserError:
+                self.current = None
+        self._fill_occurrences()
+        self._show_summary()
+        self.refresh_registrations()
+
+    def _show_summary(self) -> None:
+        v = self.current
+        if v is None:
+            self.summary.setText(_("Choose an event to see its registrations."))
+            return
+        parts = [" ".join(p for p in (v.series_label, v.title) if p)]
+        if v.venue:
+            parts.append(v.venue)
+        if v.lecturers:
+            parts.append(", ".join(lec.name for lec in v.lecturers))
+        self.summary.setText("\u3000".join(parts))
+
+    def _fill_occurrences(self) -> None:
+        self.occurrence.blockSignals(True)
+        self.occurrence.clear()
+        v = self.current
+        monthly = v is not None and v.is_monthly
+        if v is not None and monthly:
+            for occ in v.occurrences:
+                label = short_when(occ.starts_at)
+                if occ.status == events.CANCELLED:
+                    label += f" [{events.status_label(occ.status)}]"
+                self.occurrence.addItem(label, occ.id)
+            chosen = events.default_occurrence(v)
+            self.occurrence.setCurrentIndex(max(0, self.occurrence.findData(chosen)))
+        self.occurrence.setVisible(monthly)
+        self.occurrence_label.setVisible(monthly)
+        self.occurrence.blockSignals(False)
+
+    def current_occurrence(self) -> str | None:
+        """The chosen date of a monthly event (None for a single-date event)."""
+        if self.current is None or not self.current.is_monthly:
+            return None
+        value = self.occurrence.currentData()
+        return str(value) if value else None
+
+    # --- registrations ---------------------------------------------------------------------
+
+    def refresh_registrations(self) -> None:
+        """Show the registrations (and counts) of the chosen event or date."""
+        v = self.current
+        if v is None:
+            self.reg_model.set_rows([])
+            self.reg_counts.setText("")
+            self._update_buttons()
+            return
+        keep = self.current_registration_id()
+        occ = self.current_occurrence()
+        regs = events.list_registrations(self.ctx, v.id, occ)
+        self.reg_model.set_rows(regs)
+        c = events.registration_counts(self.ctx, v.id, occ)
+        text = _("Registered {registered}").format(registered=c.registered)
+        if c.capacity is not None:
+            text = _("Registered {registered} of {capacity}").format(
+                registered=c.registered, capacity=c.capacity
+            )
+        text += "   " + _(
+            "wait-listed {waitlisted}, present {attended}, walk-ins {walk_ins}, "
+            "cancelled {cancelled}"
+        ).format(
+            waitlisted=c.waitlisted,
+            attended=c.attended,
+            walk_ins=c.walk_ins,
+            cancelled=c.cancelled,
+        )
+        self.reg_counts.setText(text)
+        row = self.reg_model.row_of(keep) if keep else -1
+        if row >= 0:
+            self.reg_table.selectRow(row)
+        self._update_buttons()
+
+    def current_registration_id(self) -> str | None:
+        """The chosen registration's id."""
+        index = self.reg_table.currentIndex()
+        return self.reg_model.id_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        v = self.current
+        chosen = v is not None
+        open_event = chosen and v is not None and v.status != events.CANCELLED
+        dated = chosen and v is not None and (v.starts_at is not None or bool(v.occurrences))
+        self.edit_button.setEnabled(chosen)
+        self.cancel_button.setEnabled(bool(open_event))
+        self.held_button.setEnabled(bool(open_event) and v is not None and v.status != events.HELD)
+        for kind, button in self.print_buttons.items():
+            ok = bool(dated)
+            if kind == event_print.CAFE_GRID:
+                ok = ok and v is not None and v.is_monthly
+            button.setEnabled(ok)
+        self.member_button.setEnabled(bool(open_event))
+        self.guest_button.setEnabled(bool(open_event))
+        self.reception_button.setEnabled(bool(dated))
+        reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
+        live = reg is not None and reg.status != events.REG_CANCELLED
+        self.check_button.setEnabled(live)
+        self.cancel_reg_button.setEnabled(live)
+        self.check_button.setText(
+            _("Undo check-in") if reg is not None and reg.attended else _("Check in")
+        )
+
+    def register(self, guest: bool) -> None:
+        """Register a member or a guest for the chosen event (or date)."""
+        from ui.dialogs.event_register import RegisterDialog
+
+        v = self.current
+        if v is None:
+            return
+        dialog = RegisterDialog(self.ctx, v.id, self.current_occurrence(), self, guest=guest)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change()
+            row = self.reg_model.row_of(dialog.saved.id)
+            if row >= 0:
+                self.reg_table.selectRow(row)
+
+    def toggle_check_in(self) -> None:
+        """Check the chosen person in, or take the check-in back."""
+        reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
+        if reg is None:
+            return
+        try:
+            if reg.attended:
+                events.undo_check_in(self.ctx, reg.id)
+            else:
+                events.check_in(self.ctx, reg.id)
+        except UserError as exc:
+            show_error(self, _("Events"), exc.message)
+            return
+        self._after_change()
+
+    def cancel_registration(self) -> None:
+        """Cancel the chosen registration after asking; say who moved up."""
+        reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
+        if reg is None:
+            return
+        if not confirm(
+            self,
+            _("Cancel registration"),
+            _("Cancel the registration of {name}?").format(name=reg.name),
+            _("Cancel registration"),
+        ):
+            return
+        try:
+            result = events.cancel_registration(self.ctx, reg.id)
+        except UserError as exc:
+            show_error(self, _("Events"), exc.message)
+            return
+        self._after_change()
+        if result.moved_up:
+            names = "、".join(r.name for r in result.moved_up)
+            self.reg_counts.setText(
+                self.reg_counts.text()
+                + "\n"
+                + _("{names} moved up from the wait-list.").format(names=names)
+            )
+
+    def open_reception(self) -> None:
+        """The reception desk for the chosen event (or date)."""
+        from ui.dialogs.reception import ReceptionDialog
+
+        v = self.current
+        if v is None:
+            return
+        dialog = ReceptionDialog(self.ctx, v.id, self.current_occurrence(), self)
+        dialog.exec()
+        self._after_change()
+
+    def _after_change(self) -> None:
+        keep_reg = self.current_registration_id()
+        self.refresh()
+        if keep_reg:
+            row = self.reg_model.row_of(keep_reg)
+            if row >= 0:
+                self.reg_table.selectRow(row)
+
+    # --- planning --------------------------------------------------------------------------
+
+    def new_event(self) -> None:
+        """The form for a new event."""
+        from ui.dialogs.event import EventDialog
+
+        if not self.writable:
+            return
+        dialog = EventDialog(self.ctx, None, self)
+        if dialog.exec() and dialog.saved is not None:
+            self._fill_years()
+            self.refresh()
+            self.select_event(dialog.saved.id)
+
+    def edit_event(self) -> None:
+        """The form of the chosen event."""
+        from ui.dialogs.event import EventDialog
+
+        event_id = self.current_id()
+        if event_id is None or not self.writable:
+            return
+        dialog = EventDialog(self.ctx, event_id, self)
+        if dialog.exec():
+            self._fill_years()
+            self.refresh()
+            self.select_event(event_id)
+
+    def cancel_event(self) -> None:
+        """Cancel the chosen event after asking (registrations stay, to tell the people)."""
+        v = self.current
+        if v is None:
+            return
+        if not confirm(
+            self,
+            _("Cancel event"),
+            _("Cancel {title}? Its registrations stay so that the people can be told.").format(
+                title=v.title
+            ),
+            _("Cancel event"),
+        ):
+            return
+        events.cancel_event(self.ctx, v.id)
+        self.refresh()
+
+    def mark_held(self) -> None:
+        """Mark the chosen event as held."""
+        v = self.current
+        if v is not None:
+            events.set_event_status(self.ctx, v.id, events.HELD)
+            self.refresh()
+
+    def import_file(self) -> None:
+        """Import events from a JSON, CSV or XLSX file."""
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Import events"), "", _("Event files (*.json *.csv *.xlsx);;All files (*)")
+        )
+        if not name:
+            return
+        try:
+            report = run_with_progress(
+                self, _("Importing…"), lambda: events.import_events(self.ctx, Path(name))
+            )
+        except UserError as exc:
+            show_error(self, _("Import events"), exc.message, exc.details)
+            return
+        self._fill_years()
+        self.refresh()
+        self.count_label.setText(
+            _("{added} events added, {updated} updated.").format(
+                added=report.added, updated=report.updated
+            )
+        )
+
+    # --- prints ----------------------------------------------------------------------------
+
+    def make_preview(self, kind: str) -> PdfPreviewDialog | None:
+        """The preview of a print of the chosen event, made and shown (not yet executed)."""
+        v = self.current
+        if v is None:
+            return None
+        occurrence_id = self.current_occurrence()
+        fy = self.chosen_year()
+        if kind == event_print.CAFE_GRID and v.occurrences:
+            chosen = next((o for o in v.occurrences if o.id == occurrence_id), v.occurrences[0])
+            fy = fiscal_year(chosen.starts_at.date())
+        job = event_print.PrintJob(kind, v.id, occurrence_id=occurrence_id, fiscal_year=fy)
+        made: dict[str, event_print.PrintOutcome] = {}
+
+        def make(choice: str) -> PdfContent:
+            outcome = event_print.render(self.ctx, replace(job, template=choice))
+            made["last"] = outcome
+            return PdfContent(outcome.data or b"", list(outcome.warnings))
+
+        def logged(destination: str) -> None:
+            if "last" in made:
+                event_print.record_output(self.ctx, made["last"], destination)
+
+        dialog = PdfPreviewDialog(
+            f"{event_print.print_kind_label(kind)}: {v.title}",
+            make,
+            self,
+            choices=event_print.templates_for(kind),
+            choice=event_print.default_template(kind),
+            file_name=_file_name(kind, v.title),
+            on_output=logged,
+            choices_label={
+                event_print.FLYER: _("Template:"),
+                event_print.NAME_TAGS: _("Label sheet:"),
+            }.get(kind, _("Paper:")),
+        )
+        if not dialog.refresh():
+            dialog.deleteLater()
+            return None
+        return dialog
+
+    def open_print(self, kind: str) -> None:
+        """Preview a print of the chosen event, to print or save it."""
+        dialog = self.make_preview(kind)
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
