@@ -6,10 +6,15 @@ Where things live, and which copy counts:
   an account rewrites only that small file; the database is never re-encrypted.
 - The users table inside the encrypted database decides *roles*: it cannot be read or
   changed without the key. The key file keeps a copy of each role under an HMAC keyed by
-  the database key, so a role edited in the key file is refused at the next log-in.
-- Every account that can log in holds the same database key, so roles are enforced by
-  Tsunagu's services, not by cryptography: a removed account's old key file copy and
-  passphrase would still open an old copy of the database.
+  the database key, so a role edited in the key file is refused at the next log-in. Only
+  for a name with no row at all (set-up cut short, an older copy of the database restored)
+  is the checked key file's record taken as the row; a removed account keeps its row,
+  marked removed, and stays refused even with an old copy of the key file.
+- Every account that can log in unwraps the same database key, so roles are enforced by
+  Tsunagu's services, not by cryptography; and removing an account does not change the
+  key: someone who kept an old key file and knows that account's passphrase can still
+  decrypt a copy of the file outside Tsunagu (changing the key would need every other
+  account's passphrase).
 """
 
 from __future__ import annotations
@@ -162,9 +167,10 @@ def _actor_for(
 ) -> tuple[Actor, str]:
     with db.transaction() as s:
         user = _find_user(s, name)
-        if user is None and first is not None and s.scalar(select(User.id).limit(1)) is None:
-            # Set-up was cut short after the key file was written: the key file, checked
-            # with the database key, names the first account.
+        if user is None and first is not None and _find_user(s, name, include_removed=True) is None:
+            # No row at all (set-up cut short, or a restored older copy of the database):
+            # the key file's record, checked with the database key, is as trustworthy as the
+            # table. A removed account keeps its row, marked removed, and stays refused.
             user = User(
                 id=str(uuid.uuid4()),
                 name=name.strip(),

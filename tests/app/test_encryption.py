@@ -214,13 +214,33 @@ def test_set_up_cut_short_before_the_users_row_still_logs_in(db_path: Path) -> N
         accounts.login(db_path, "someone", PASS)
     ctx = accounts.login(db_path, "hana", PASS)
     assert (ctx.actor.name, ctx.actor.role) == ("hana", "coordinator")
-    ring.put_account("late", "late-passphrase", key, "coordinator", None)
-    keys.save(keyring_beside(db_path), ring, key)
     ctx.db.close()
     assert key_opens(db_path, key)
-    # Once the users table has accounts, a key file record alone lets no one in.
+
+
+def test_a_removed_account_stays_out_even_with_an_old_key_file(db_path: Path) -> None:
+    ctx, _recovery = accounts.create_database(db_path, "hana", PASS)
+    accounts.add_account(ctx, "kumi", "kumi-passphrase", "coordinator")
+    old_keys = keyring_beside(db_path).read_bytes()
+    accounts.remove_account(ctx, "kumi")
+    ctx.db.close()
+    keyring_beside(db_path).write_bytes(old_keys)
     with pytest.raises(UserError, match="Wrong user name or passphrase"):
-        accounts.login(db_path, "late", "late-passphrase")
+        accounts.login(db_path, "kumi", "kumi-passphrase")
+    accounts.login(db_path, "hana", PASS).db.close()
+
+
+def test_accounts_newer_than_a_restored_database_still_log_in(db_path: Path) -> None:
+    ctx, _recovery = accounts.create_database(db_path, "hana", PASS)
+    ctx.db.close()
+    older = db_path.read_bytes()
+    ctx = accounts.login(db_path, "hana", PASS)
+    accounts.add_account(ctx, "kumi", "kumi-passphrase", "viewer")
+    ctx.db.close()
+    db_path.write_bytes(older)
+    kumi = accounts.login(db_path, "kumi", "kumi-passphrase")
+    assert (kumi.actor.name, kumi.actor.role) == ("kumi", "viewer")
+    kumi.db.close()
 
 
 def test_backup_beside_takes_the_key_file_along(db_path: Path) -> None:
