@@ -266,9 +266,13 @@ def test_real_kdf_cost_and_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(keys.FAST_KDF_ENV)
     params = keys.KdfParams.fresh()
     assert (params.n, params.r, params.p) == (2**15, 8, 1)
-    started = time.perf_counter()
-    params.derive(b"passphrase")
-    assert time.perf_counter() - started < 0.5
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        params.derive(b"passphrase")
+        timings.append(time.perf_counter() - started)
+    # The best of three: a busy machine must not fail the check, a slow KDF must.
+    assert min(timings) < 0.5
     monkeypatch.setenv(keys.FAST_KDF_ENV, "yes")
     assert keys.KdfParams.fresh().n == 2**15
     assert os.environ.get(keys.FAST_KDF_ENV) == "yes"
