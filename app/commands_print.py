@@ -20,16 +20,18 @@ from app.dates import parse_date
 from app.errors import UserError
 from app.i18n import gettext as _
 
-_GROUPS: dict[int, Any] = {}
-
 
 def print_subcommands(sub: Any) -> Any:
     """The sub-command set of `print`, made on first use; any module may add to it."""
-    key = id(sub)
-    if key not in _GROUPS:
+    group = sub.choices.get("print")
+    if group is None:
         group = sub.add_parser("print", help=_("make PDFs to print"))
-        _GROUPS[key] = group.add_subparsers(dest="print_command")
-    return _GROUPS[key]
+        return group.add_subparsers(dest="print_command")
+    # argparse keeps no public handle on a parser's sub-command set; its actions hold it.
+    for action in group._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return group.add_subparsers(dest="print_command")
 
 
 def register(sub: Any) -> None:
