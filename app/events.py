@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -1441,10 +1442,9 @@ def _fill_from_waitlist(s: Session, event: Event, occurrence_id: str | None) -> 
     return moved
 
 
-def _next_registered_at(rows: Sequence[Registration]) -> datetime:
+def _next_registered_at(latest: datetime | None) -> datetime:
     """Now, but strictly after every earlier registration, so the queue order is total."""
     now = datetime.now()
-    latest = max((r.registered_at for r in rows if r.registered_at), default=None)
     if latest is not None and now <= latest:
         now = latest + timedelta(microseconds=1)
     return now
@@ -1471,8 +1471,14 @@ def _new_registration(
     note: str = "",
     walk_in: bool = False,
 ) -> Registration:
-    rows = _group_rows(s, event.id, occurrence_id)
-    full = event.capacity is not None and _taken(rows) >= event.capacity
+    cond = _group_stmt(event.id, occurrence_id)
+    taken = s.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(*cond, Registration.status == REGISTERED, Registration.walk_in.is_(False))
+    )
+    latest = s.scalar(select(func.max(Registration.registered_at)).where(*cond))
+    full = event.capacity is not None and int(taken or 0) >= event.capacity
     row = Registration(
         event_id=event.id,
         occurrence_id=occurrence_id,
@@ -1484,7 +1490,7 @@ def _new_registration(
         contact=contact.strip(),
         note=note.strip(),
         status=WAITLISTED if full and not walk_in else REGISTERED,
-        registered_at=_next_registered_at(rows),
+        registered_at=_next_registered_at(latest),
         walk_in=walk_in,
     )
     row.chapter_id = event.chapter_id or None
@@ -1513,13 +1519,18 @@ def register_member(
         member = s.get(Member, member_id)
         if member is None or member.deleted:
             raise UserError(_("No such member: {id}").format(id=member_id))
-        for r in _group_rows(s, event.id, occ):
-            if r.member_id == member.id and r.status != REG_CANCELLED:
-                raise UserError(
-                    _("{name} is already registered.").format(
-                        name=f"{member.family_name}\u3000{member.given_name}".strip("\u3000")
-                    )
-                )
+        already = s.scalar(
+            select(Registration.id)
+            .where(
+                *_group_stmt(event.id, occ),
+                Registration.member_id == member.id,
+                Registration.status != REG_CANCELLED,
+            )
+            .limit(1)
+        )
+        if already is not None:
+            name = f"{member.family_name}\u3000{member.given_name}".strip("\u3000")
+            raise UserError(_("{name} is already registered.").format(name=name))
         row = _new_registration(
             s,
             event,
@@ -1735,29 +1746,28 @@ def find_for_reception(
     """People matching a few typed kana (or letters of the name), for the reception desk.
 
     Cancelled registrations are left out. Those not yet checked in come first; among them,
-    those whose family name (or its reading) starts with what was typed; each part in gojūon
-    order.
+    those whose name or reading starts with what was typed; each part in gojūon order.
     """
     ctx.require("events.read")
     terms = [search_fold(t) for t in query.split() if search_fold(t)]
+    stmt = select(Registration).where(
+        *_group_stmt(event_id, occurrence_id), Registration.status != REG_CANCELLED
+    )
+    for term in terms:
+        stmt = stmt.where(Registration.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
+    order: list[Any] = [Registration.attended]
+    if terms:
+        first = _like_escape(terms[0])
+        # search_text is name, reading, digits, one per line: a line that starts with the
+        # typed text is a family name (or reading) that starts with it.
+        starts = or_(
+            Registration.search_text.like(f"{first}%", escape="\\"),
+            Registration.search_text.like(f"%\n{first}%", escape="\\"),
+        )
+        order.append(case((starts, 0), else_=1))
+    order += [Registration.reading_key, Registration.id]
     with ctx.db.transaction() as s:
-        stmt = select(Registration).where(
-            *_group_stmt(event_id, occurrence_id), Registration.status != REG_CANCELLED
-        )
-        for term in terms:
-            stmt = stmt.where(Registration.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
-        rows = list(s.scalars(stmt))
-
-    def starts(r: Registration) -> bool:
-        if not terms:
-            return True
-        return any(
-            search_fold(text).startswith(terms[0])
-            for text in (r.family_name, r.family_kana, r.family_name + r.given_name)
-        )
-
-    rows.sort(key=lambda r: (r.attended, not starts(r), r.reading_key or "\uffff", r.id))
-    return [_reg_view(r) for r in rows[:limit]]
+        return [_reg_view(r) for r in s.scalars(stmt.order_by(*order).limit(limit))]
 
 
 def default_occurrence(view: EventView, today: date | None = None) -> str | None:
