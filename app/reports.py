@@ -577,14 +577,6 @@ def latest_year_with_activities(ctx: Context, today: date | None = None) -> int:
 # --- activities --------------------------------------------------------------------------------
 
 
-def _org_name(org: Organisation) -> str:
-    return org.short_name or org.name
-
-
-def _lecturer_name(lec: Lecturer) -> str:
-    return " ".join(p for p in (lec.family_name, lec.given_name) if p)
-
-
 def _quantity_kg(value: float | None, unit: str) -> float | None:
     if value is None:
         return None
@@ -657,33 +649,82 @@ def _attendance(
     return out
 
 
-def _partners(s: Session, ids: Sequence[str]) -> dict[str, list[tuple[str, Organisation]]]:
-    out: dict[str, list[tuple[str, Organisation]]] = defaultdict(list)
+@dataclass(frozen=True)
+class _Org:
+    id: str
+    name: str
+    short_name: str
+    kind: str
+
+    @property
+    def shown(self) -> str:
+        """The name as the report prints it: the short form people use (日本生協連)."""
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class _Lec:
+    name: str
+    affiliation: str
+    title: str
+    organisation_id: str | None
+
+
+def _organisations(s: Session) -> dict[str, _Org]:
+    # Plain columns, not ORM objects: headquarters reads thousands of these per report.
+    stmt = select(
+        Organisation.id, Organisation.name, Organisation.short_name, Organisation.kind
+    ).where(Organisation.deleted.is_(False))
+    return {row.id: _Org(row.id, row.name, row.short_name, row.kind) for row in s.execute(stmt)}
+
+
+def _chunks(ids: Sequence[str] | None) -> Iterable[list[str] | None]:
+    """IN-lists of at most 500 ids; one None (no filter) for every row."""
+    if ids is None:
+        yield None
+        return
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
+        yield list(ids[start : start + 500])
+
+
+def _partners(s: Session, ids: Sequence[str] | None) -> dict[str, list[tuple[str, str]]]:
+    """(role, organisation id) per event, in the order entered; `ids` None: every event."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for chunk in _chunks(ids):
         stmt = (
-            select(EventPartner.event_id, EventPartner.role, Organisation)
-            .join(Organisation, Organisation.id == EventPartner.organisation_id)
-            .where(EventPartner.deleted.is_(False), EventPartner.event_id.in_(chunk))
+            select(EventPartner.event_id, EventPartner.role, EventPartner.organisation_id)
+            .where(EventPartner.deleted.is_(False))
             .order_by(EventPartner.event_id, EventPartner.position)
         )
-        for event_id, role, org in s.execute(stmt):
-            out[event_id].append((role, org))
+        if chunk is not None:
+            stmt = stmt.where(EventPartner.event_id.in_(chunk))
+        for event_id, role, org_id in s.execute(stmt):
+            out[event_id].append((role, org_id))
     return out
 
 
-def _lecturers(s: Session, ids: Sequence[str]) -> dict[str, list[Lecturer]]:
-    out: dict[str, list[Lecturer]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
+def _lecturers(s: Session, ids: Sequence[str] | None) -> dict[str, list[_Lec]]:
+    """The lecturers per event, in the order entered; `ids` None: every event."""
+    out: dict[str, list[_Lec]] = defaultdict(list)
+    for chunk in _chunks(ids):
         stmt = (
-            select(EventLecturer.event_id, Lecturer)
+            select(
+                EventLecturer.event_id,
+                Lecturer.family_name,
+                Lecturer.given_name,
+                Lecturer.affiliation,
+                Lecturer.title,
+                Lecturer.organisation_id,
+            )
             .join(Lecturer, Lecturer.id == EventLecturer.lecturer_id)
-            .where(EventLecturer.deleted.is_(False), EventLecturer.event_id.in_(chunk))
+            .where(EventLecturer.deleted.is_(False))
             .order_by(EventLecturer.event_id, EventLecturer.position)
         )
-        for event_id, lec in s.execute(stmt):
-            out[event_id].append(lec)
+        if chunk is not None:
+            stmt = stmt.where(EventLecturer.event_id.in_(chunk))
+        for event_id, family, given, affiliation, title, org_id in s.execute(stmt):
+            name = " ".join(p for p in (family, given) if p)
+            out[event_id].append(_Lec(name, affiliation, title, org_id))
     return out
 
 
@@ -696,6 +737,7 @@ def _rows(
         if any(first <= d <= last for d in ref.dates)
     }
     ids = list(in_year)
+    orgs = _organisations(s)
     partners = _partners(s, ids)
     lecturers = _lecturers(s, ids)
     attendance = _attendance(s, {i: refs[i] for i in ids}, first, last)
@@ -707,8 +749,9 @@ def _rows(
     for event_id, dates in in_year.items():
         ev, ref = events[event_id], refs[event_id]
         roles: dict[str, list[str]] = defaultdict(list)
-        for role, org in partners.get(event_id, []):
-            roles[role].append(_org_name(org))
+        for role, org_id in partners.get(event_id, []):
+            if org_id in orgs:
+                roles[role].append(orgs[org_id].shown)
         att = attendance.get(event_id)
         kg = _quantity_kg(ev.quantity_value, ev.quantity_unit)
         themes = tuple(theme_key(t) for t in ev.themes or [] if t.strip())
@@ -736,7 +779,7 @@ def _rows(
                 group_key=ref.group_key,
                 group_label=ref.group_label,
                 lecturers=tuple(
-                    LecturerLine(_lecturer_name(lec), lec.affiliation, lec.title)
+                    LecturerLine(lec.name, lec.affiliation, lec.title)
                     for lec in lecturers.get(event_id, [])
                 ),
                 organisers=tuple(roles["organiser"]),
@@ -815,7 +858,6 @@ def _connections(
     first_date: dict[str, tuple[date, str]] = {}
     roles: dict[str, set[str]] = defaultdict(set)
     names: dict[str, tuple[str, str]] = {}
-    ids = [r.id for r in refs.values() if r.dates]
     titles: dict[str, str] = {}
     recipients: dict[str, list[str]] = {}
     for event_id, title, named in s.execute(
@@ -824,14 +866,16 @@ def _connections(
         if event_id in refs and refs[event_id].dates:
             titles[event_id] = title
             recipients[event_id] = list(named or [])
-    orgs = {o.id: o for o in s.scalars(select(Organisation).where(Organisation.deleted.is_(False)))}
-    by_name: dict[str, Organisation] = {}
+    orgs = _organisations(s)
+    by_name: dict[str, _Org] = {}
     for o in orgs.values():
         by_name.setdefault(o.name, o)
         if o.short_name:
             by_name.setdefault(o.short_name, o)
 
     def note(key: str, name: str, kind: str, event_id: str, role: str) -> None:
+        if event_id not in titles:
+            return  # another chapter's event, or one without a date
         when = refs[event_id].dates[0]
         names.setdefault(key, (name, kind))
         if key not in first_date or (when, titles.get(event_id, "")) < first_date[key]:
@@ -839,10 +883,12 @@ def _connections(
         if first <= when <= last:
             roles[key].add(role)
 
-    for event_id, pairs in _partners(s, ids).items():
-        for role, partner in pairs:
-            note(partner.id, partner.name, partner.kind, event_id, role)
-    for event_id, lecs in _lecturers(s, ids).items():
+    for event_id, pairs in _partners(s, None).items():
+        for role, org_id in pairs:
+            partner = orgs.get(org_id)
+            if partner is not None:
+                note(partner.id, partner.name, partner.kind, event_id, role)
+    for event_id, lecs in _lecturers(s, None).items():
         for lec in lecs:
             org = orgs.get(lec.organisation_id or "")
             if org is not None:
@@ -1300,6 +1346,7 @@ HOME_EVENTS = "events"
 HOME_SYNC = "sync"
 HOME_BACKUPS = "backups"
 HOME_MEMBERS = "members"
+HOME_REPORTS = "reports"
 UPCOMING_DAYS = 60
 UPCOMING_LIMIT = 8
 # A receipt or a backup older than this is worth a line of its own.
@@ -1607,6 +1654,8 @@ def home_overview(ctx: Context, today: date | None = None) -> list[HomeSection]:
     "not available yet" rather than failing the page.
     """
     today = today or date.today()
+    if not ctx.actor.can("reports.read"):
+        return []
     makers: list[Callable[[], HomeSection | None]] = [
         lambda: _watch_section(ctx, today),
         lambda: _members_section(ctx),
@@ -1614,4 +1663,19 @@ def home_overview(ctx: Context, today: date | None = None) -> list[HomeSection]:
         lambda: _sync_section(ctx, today),
         lambda: _backup_section(ctx, today),
     ]
-    return [section for make in makers if (section := make()) is not None]
+    sections = [section for make in makers if (section := make()) is not None]
+    if not sections:
+        # An account that only reads reports (a viewer) still gets somewhere to go.
+        sections.append(
+            HomeSection(
+                HOME_REPORTS,
+                _("Reports"),
+                (
+                    HomeItem(
+                        HOME_REPORTS,
+                        _("The year's activities and figures are on the Reports page."),
+                    ),
+                ),
+            )
+        )
+    return sections

@@ -393,7 +393,10 @@ def test_home_lists_overdue_people_and_coming_events(ctx: Context) -> None:
 
 def test_home_hides_what_a_viewer_may_not_see(demo_ctx: Context) -> None:
     viewer = Context(demo_ctx.db, Actor("v", VIEWER))
-    assert reports.home_overview(viewer) == []
+    sections = reports.home_overview(viewer)
+    assert [s.key for s in sections] == ["reports"]
+    assert sections[0].items[0].page == "reports"
+    assert reports.home_overview(Context(demo_ctx.db, Actor("x", "nobody"))) == []
 
 
 def test_home_says_not_available_while_a_service_is_missing(

@@ -78,7 +78,6 @@ class HomePage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.open_button.clicked.connect(self.open_current)
         shortcut(self, "F5", self.refresh)
-        self.refresh()
 
     def refresh(self) -> None:
         """Ask the services again and rebuild the list, keeping the chosen line if it stays."""
@@ -167,7 +166,7 @@ class HomePage(QWidget):
             self._activated(item)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        # Coming back to the home page shows the state of now, not of the morning.
+        # Filled when shown, and again on coming back: the state of now, not of the morning.
         if not event.spontaneous():
             self.refresh()
         self.list.setFocus()

@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -140,7 +141,7 @@ class ReportsPage(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setStretchLastSection(False)
         em = self.tree.fontMetrics().horizontalAdvance("あ")
-        for column, width in enumerate((12, 9, 26, 14, 12, 6)):
+        for column, width in enumerate((12, 8, 26, 10, 8, 4)):
             self.tree.setColumnWidth(column, width * em)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
@@ -202,7 +203,13 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(lambda: self.make_pdf())
         self.xlsx_button.clicked.connect(lambda: self.export_xlsx())
         shortcut(self, "Ctrl+P", lambda: self.make_pdf())
-        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Gathered when first shown, not when the window starts: at headquarters a year of
+        # every chapter takes a second or two.
+        if self.report is None:
+            self.refresh()
+        super().showEvent(event)
 
     def _fill_choices(self) -> None:
         for fy in reports.fiscal_years(self.ctx):
@@ -239,7 +246,7 @@ class ReportsPage(QWidget):
             # A group's line (month or chapter, with its counts) reads across the columns.
             self.tree.setFirstColumnSpanned(row, self.model.index(-1, -1), True)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
+        self._fit_date_column()
         self.stats_model.set_stats(report.stats)
         self.stats_table.resizeRowsToContents()
         frame = 2 * self.stats_table.frameWidth() + 4
@@ -251,6 +258,19 @@ class ReportsPage(QWidget):
         self.summary.setText(summary_text(report))
         self.details.setHtml(details_html(report))
         self._charts(report.stats)
+
+    def _fit_date_column(self) -> None:
+        """As wide as the longest date (the group lines span the row and do not count)."""
+        fm = self.tree.fontMetrics()
+        widest = 0
+        for g in range(self.model.rowCount()):
+            parent = self.model.index(g, 0)
+            for r in range(self.model.rowCount(parent)):
+                text = str(self.model.data(self.model.index(r, 0, parent)) or "")
+                widest = max(widest, fm.horizontalAdvance(text))
+        if widest:
+            padding = self.tree.indentation() + fm.horizontalAdvance("あ") * 2
+            self.tree.setColumnWidth(0, widest + padding)
 
     def _charts(self, s: reports.ReportStats) -> None:
         months = [m.short_label for m in s.months]
