@@ -212,7 +212,7 @@ class EventDialog(BaseDialog):
         self.monthly_box = QWidget()
         self.monthly_box.setLayout(monthly)
         form = QFormLayout()
-        form.addRow(_("Held"), self.recurrence)
+        form.addRow(_("Schedule"), self.recurrence)
         form.addRow(_("Date"), self.single_box)
         form.addRow(_("Dates"), self.monthly_box)
         form.addRow("", self.dates_estimated)
