@@ -606,3 +606,40 @@ def test_a_bad_file_is_refused_whole_with_every_problem(ctx: Context, tmp_path: 
     other.write_bytes(b"%PDF-1.4")
     with pytest.raises(UserError, match="json"):
         events.import_events(ctx, other)
+
+
+def test_xlsx_with_excel_dates_and_times(ctx: Context, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kind", "title", "date", "start", "end", "quantity", "unit", "recipients"])
+    sheet.append(
+        [
+            "food_drive",
+            "フードドライブ",
+            datetime(2022, 11, 7),
+            time(10, 0),
+            time(12, 0),
+            120,
+            "kg",
+            "中野区桃園フードパントリー",
+        ]
+    )
+    sheet.append([None, None, None, None, None, None, None, None])
+    path = tmp_path / "drives.xlsx"
+    book.save(path)
+    report = events.import_events(ctx, path, today=date(2023, 1, 1))
+    assert report.added == 1
+    view = events.get_event(ctx, events.resolve_event(ctx, "フードドライブ"))
+    assert (view.starts_at, view.ends_at, view.status) == (
+        datetime(2022, 11, 7, 10, 0),
+        datetime(2022, 11, 7, 12, 0),
+        "held",
+    )
+    assert (view.quantity_value, view.quantity_unit, view.recipients) == (
+        120.0,
+        "kg",
+        ("中野区桃園フードパントリー",),
+    )
