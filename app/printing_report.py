@@ -16,6 +16,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -273,11 +274,16 @@ def _figures(doc: _Doc) -> list[tuple[str, str]]:
 
 def _cover(doc: _Doc) -> list[Flowable]:
     r = doc.report
+    title = doc.guard.text(_("Community-building activity report"))
+    # One line if it can: a title broken in two pushes the cover onto a second page.
+    title_pt = next(
+        (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= WIDTH), 22
+    )
     story: list[Flowable] = [
         doc.p(r.scope_label, 18, bold=True, align=TA_CENTER, color=ACCENT),
         Spacer(1, 5 * mm),
         doc.p(r.fiscal_year_label, 36, bold=True, align=TA_CENTER, leading=44),
-        doc.p(_("Community-building activity report"), 28, bold=True, align=TA_CENTER, leading=36),
+        doc.p(title, title_pt, bold=True, align=TA_CENTER, leading=title_pt * 1.3),
         Spacer(1, 2 * mm),
         doc.p(
             _("{label}: {first} to {last}").format(
@@ -309,15 +315,16 @@ def _cover(doc: _Doc) -> list[Flowable]:
             ]
         )
     )
-    story += [table, Spacer(1, 6 * mm)]
-    story += _themes(doc)
+    story += [table, Spacer(1, 3 * mm)]
     notes = [_("This report holds no personal data: watch-over and members appear only as counts.")]
     if r.any_estimated:
         notes.append(
             _("Dates marked “(date estimated)” were not recorded; the day shown is an estimate.")
         )
-    story.append(Spacer(1, 4 * mm))
+    # The notes above the themes: a long list of themes may run on, the notes never strand.
     story += [doc.p("※" + n, BODY_PT) for n in notes]
+    story.append(Spacer(1, 5 * mm))
+    story += _themes(doc)
     return story
 
 
@@ -350,7 +357,7 @@ def _themes(doc: _Doc) -> list[Flowable]:
     story.append(
         _grid(
             rows,
-            [WIDTH * 0.43, WIDTH * 0.16, WIDTH * 0.16, WIDTH * 0.25],
+            [WIDTH * 0.40, WIDTH * 0.16, WIDTH * 0.19, WIDTH * 0.25],
             total_row=bool(r.quantity_text),
         )
     )
