@@ -19,7 +19,7 @@ the same statement on SQLite and PostgreSQL, so a stale row can never overwrite 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -56,28 +56,38 @@ def batch_size(table: Table) -> int:
     return max(1, min(MAX_BATCH, MAX_PARAMETERS // len(table.columns)))
 
 
-def upsert_statement(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> Any:
-    """INSERT … ON CONFLICT (id) DO UPDATE … WHERE excluded.version > version, for `rows`.
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def upsert_statement(conn: Connection, table: Table) -> Any:
+    """INSERT … ON CONFLICT (id) DO UPDATE … WHERE excluded.version > version, for `table`.
 
     Built with the dialect's own insert construct (SQLite or PostgreSQL): both spell the
-    statement the same way, so this is the one code path for both.
+    statement the same way, so this is the one code path for both. Executed with a batch of
+    rows as parameters, the statement is compiled once and the driver sends the batch.
     """
     from sqlalchemy.dialects import postgresql, sqlite
 
     name = conn.dialect.name
+    key = (name, table.name)
+    cached = _STATEMENTS.get(key)
+    if cached is not None:
+        return cached
     stmt: Any
     if name == "sqlite":
-        stmt = sqlite.insert(table).values(list(rows))
+        stmt = sqlite.insert(table)
     elif name == "postgresql":
-        stmt = postgresql.insert(table).values(list(rows))
+        stmt = postgresql.insert(table)
     else:  # pragma: no cover - Tsunagu supports these two
         raise RuntimeError(f"sync merge does not support {name}")
     excluded = stmt.excluded
-    return stmt.on_conflict_do_update(
+    stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={c.name: excluded[c.name] for c in table.columns if c.name != "id"},
         where=excluded.version > table.c.version,
     )
+    _STATEMENTS[key] = stmt
+    return stmt
 
 
 def _concurrent(loser_version: str, winner_version: str, winner_base: str) -> bool:
@@ -172,7 +182,7 @@ def _merge_table(
                 value["local_seq"] = first + offset
                 value["seen_version"] = row["version"]
                 values.append(value)
-            conn.execute(upsert_statement(conn, table, values))
+            conn.execute(upsert_statement(conn, table), values)
             applied += len(values)
         if seen_updates:
             conn.execute(

@@ -133,7 +133,7 @@ def test_the_upsert_itself_never_lets_an_older_row_overwrite(ctx: Context) -> No
         conn = s.connection()
         old = {k: x for k, x in member_row("m1", v(1), note="old").items() if k != BASE_KEY}
         old.update(local_seq=999, seen_version="")
-        conn.execute(upsert_statement(conn, MEMBERS, [old]))
+        conn.execute(upsert_statement(conn, MEMBERS), [old])
     assert stored(ctx, "m1")["note"] == "new"
 
 
