@@ -300,7 +300,8 @@ def keyring_of(path: Path) -> Path:
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    # Read-write: Windows refuses to flush a file opened only for reading.
+    fd = os.open(path, os.O_RDWR)
     try:
         os.fsync(fd)
     finally:
@@ -511,8 +512,11 @@ def _into_folder(ctx: Context, folder: Path, tag: str, now: datetime | None) -> 
 def backup_now(ctx: Context, reason: str = "manual") -> Path:
     """A checked copy in the backup folder, kept as a manual copy; returns its path.
 
-    Call it before anything that changes much at once (an import, a merge). No permission
-    is asked: a protective copy in the chapter's own backup folder must never be refused.
+    Call it before anything that changes much at once (an import, a merge), before that
+    change opens its own transaction. No permission is asked: a protective copy in the
+    chapter's own backup folder must never be refused. Raises UserError when the copy
+    cannot be made (folder unreachable, disk full) and for a server database, whose
+    backups are the server's business (check `ctx.db.path is not None` first there).
     """
     tag = "manual" if _slug(reason) == "manual" else f"manual-{_slug(reason)}"
     return _into_folder(ctx, backup_folder(ctx), tag, None)
