@@ -127,3 +127,28 @@ def test_a_visitor_cannot_restore_or_move_backups(qtbot: QtBot, ctx: Context) ->
 def test_sizes_read_plainly() -> None:
     assert size_label(2048) == "2 KB"
     assert size_label(5 * 1024 * 1024) == "5.0 MB"
+
+
+def test_closing_the_window_makes_the_daily_backup(qtbot: QtBot, ctx: Context) -> None:
+    from ui.launch import _CloseWatch
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    _CloseWatch(window, {"ctx": ctx})
+    window.show()
+    window.close()
+    [made] = backup.list_backups(ctx)
+    assert made.kind == "daily" and made.path.name.endswith("-auto.sqlite")
+
+
+def test_no_backup_on_close_after_a_restore_closed_the_database(qtbot: QtBot, ctx: Context) -> None:
+    from ui.launch import _CloseWatch
+
+    saved = backup.backup_now(ctx)
+    backup.restore(ctx, saved)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    _CloseWatch(window, {"ctx": ctx})
+    window.show()
+    window.close()
+    assert [p.name for p in saved.parent.glob("*-auto.sqlite")] == []
