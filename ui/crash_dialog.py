@@ -52,7 +52,7 @@ class CrashDialog(BaseDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox()
         self.keep_going = QPushButton(_("Keep working"))
-        self.show_folder = QPushButton(_("Show the report"))
+        self.show_folder = QPushButton(_("Show the report folder"))
         self.quit_button = QPushButton(_("Close Tsunagu"))
         self.buttons.addButton(self.keep_going, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.show_folder, QDialogButtonBox.ButtonRole.ActionRole)
