@@ -744,3 +744,10 @@ def _swap_in(path: Path, backup_file: Path, revision: str, *, backup_keys: bool)
             )
         ) from exc
     return RestoreResult(path, aside, revision)
+
+
+def backup_before_change(ctx: Context, reason: str) -> Path | None:
+    """`backup_now` for a database file; a server database is the server's to back up."""
+    if ctx.db.path is None:
+        return None
+    return backup_now(ctx, reason)

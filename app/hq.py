@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.backup import backup_before_change
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
@@ -176,6 +177,7 @@ def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
                     ),
                     details=exc.details,
                 ) from exc
+    backup_before_change(ctx, "before merge")
     results = []
     for package in read:
         with db.session(stamp=False) as s:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import roster_files
+from app.backup import backup_before_change
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
@@ -536,6 +537,8 @@ def import_members(
             details=problems,
         )
     report = ImportReport(encoding=parsed.encoding, dry_run=dry_run, columns=parsed.columns)
+    if not dry_run:
+        backup_before_change(ctx, "before import")
     try:
         _store_import(ctx, inputs, report)
     except _DryRunDone:

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from app.backup import backup_before_change
 from app.clock import Stamp
 from app.context import Context
 from app.database import Database
@@ -643,6 +644,7 @@ def sync_import(ctx: Context, path: str | Path) -> ImportResult:
     ctx.require("sync")
     with ctx.db.transaction() as s:
         _require_chapter(ctx, s)
+    backup_before_change(ctx, "before sync import")
     return import_file(ctx, Path(path), expect_kind=KIND_FROM_HQ)
 
 

@@ -264,3 +264,17 @@ def test_cp932_export_lists_characters_it_cannot_encode(ctx: Context, tmp_path: 
     assert not out.exists()
     export_members(ctx, out, encoding="cp932", replace_unencodable=True)
     assert "〓田".encode("cp932") in out.read_bytes()
+
+
+def test_an_import_first_writes_a_checked_backup(ctx: Context, tmp_path: Path) -> None:
+    from app.backup import list_backups
+
+    path = tmp_path / "ok.csv"
+    write_cp932(path, [HEADER, ["田中 太郎", "タナカ タロウ", "", "", "", ""]])
+    before = len(list_backups(ctx))
+    import_members(ctx, path, dry_run=True)
+    assert len(list_backups(ctx)) == before
+    import_members(ctx, path)
+    made = list_backups(ctx)
+    assert len(made) == before + 1
+    assert "before-import" in made[0].path.name
