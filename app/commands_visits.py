@@ -32,9 +32,12 @@ def print_group(sub: Any) -> Any:
     try:
         from app.commands_print import print_subcommands
     except ImportError:
-        pass
-    else:
-        return print_subcommands(sub)
+        return _lookup_print_group(sub)
+    return print_subcommands(sub)
+
+
+def _lookup_print_group(sub: Any) -> Any:
+    """Without commands_print's helper: the existing `print` group's sub-parsers, or new ones."""
     printer = sub.choices.get("print")
     if printer is None:
         printer = sub.add_parser("print", help=_("make PDFs to print"))

@@ -393,6 +393,255 @@ def _seed_registrations(s: Session, ctx: Context) -> None:
             s.add(_demo_registration(event, None, _guest(rng), event.starts_at, event.starts_at))
 
 
+# --- watch-over (見守り): fictional people, a year of visits, open follow-ups ------------------
+
+_WATCH_PEOPLE = [
+    # (family, given, family kana, given kana, household, interval, watch for)
+    (
+        "佐藤",
+        "キヨ",
+        "サトウ",
+        "キヨ",
+        "alone",
+        14,
+        "膝が悪く、階段で転びやすい。新聞がたまっていないか。",
+    ),
+    ("鈴木", "トメ", "スズキ", "トメ", "alone", 7, "物忘れが増えた。火の元と薬の飲み忘れ。"),
+    (
+        "髙橋",
+        "文子",
+        "タカハシ",
+        "フミコ",
+        "alone",
+        14,
+        "夏は熱中症に注意。エアコンを使いたがらない。",
+    ),
+    ("田中", "正雄", "タナカ", "マサオ", "alone", 14, "食事をきちんととっているか。"),
+    ("伊藤", "ハル", "イトウ", "ハル", "elderly_couple", 30, "ご主人の介護で疲れていないか。"),
+    ("渡邊", "清", "ワタナベ", "キヨシ", "alone", 14, "郵便受けと電気。夜は暗いか。"),
+    ("山本", "静子", "ヤマモト", "シズコ", "alone_by_day", 14, "日中ひとり。電話に出るか。"),
+    ("中村", "千代", "ナカムラ", "チヨ", "alone", 7, "退院後。顔色と食欲。"),
+    ("小林", "茂", "コバヤシ", "シゲル", "alone", 14, "ゴミ出しができているか。"),
+    (
+        "加藤",
+        "君子",
+        "カトウ",
+        "キミコ",
+        "elderly_only",
+        30,
+        "姉妹ふたり暮らし。どちらかが寝込んでいないか。",
+    ),
+    ("吉田", "勇", "ヨシダ", "イサム", "alone", 14, "会話がかみ合うか。"),
+    ("山﨑", "ツル", "ヤマザキ", "ツル", "alone", 14, "雨戸が昼も閉まっていないか。"),
+    ("齋藤", "博", "サイトウ", "ヒロシ", "alone", 30, "電話での見守り。声の調子。"),
+    ("浜田", "節子", "ハマダ", "セツコ", "alone", 14, "配達物に手がついているか。"),
+    (
+        "桜井",
+        "一郎",
+        "サクライ",
+        "イチロウ",
+        "elderly_couple",
+        30,
+        "奥様が入院中。ひとりで困っていないか。",
+    ),
+]
+_WATCH_NOTES = {
+    "no_change": ["お元気そうでした。", "少し立ち話。変わりなし。", "電話で元気な声。"],
+    "watch": ["少しやせた様子。次回も様子を見る。", "新聞が2日分たまっていた。"],
+    "contact": [
+        "何度呼んでも応答なし。郵便物がたまっている。",
+        "足の痛みで買い物に行けないとのこと。",
+    ],
+    "emergency": ["室内で倒れていたため119番通報。"],
+}
+_WATCH_SIGNS = {
+    "no_change": [],
+    "watch": ["unwell", "mail_piling"],
+    "contact": ["mail_piling", "lights"],
+    "emergency": ["unwell"],
+}
+
+
+def _seed_watch(s: Session, today: date) -> int:
+    """About fifteen fictional people under watch, with consent, assigned to the demo's
+    visitors, a year of visits up to `today`, two open follow-ups and one long-overdue person.
+
+    Phone numbers are 03-0xxx / 090-0xxx, which no real line uses.
+    """
+    from app.watch import refresh_keys
+    from db.models import FollowUp, ReferralTarget, Visit, WatchAssignment, WatchedPerson
+
+    rng = random.Random(RANDOM_SEED + 7)
+    targets = [
+        ReferralTarget(
+            name="町屋地域包括支援センター（デモ）",
+            kind="support_centre",
+            municipality="荒川区",
+            phone="03-0800-1001",
+        ),
+        ReferralTarget(
+            name="南千住地域包括支援センター（デモ）",
+            kind="support_centre",
+            municipality="荒川区",
+            phone="03-0800-1002",
+        ),
+        ReferralTarget(
+            name="荒川区社会福祉協議会（デモ）",
+            kind="shakyo",
+            municipality="荒川区",
+            phone="03-0800-2001",
+        ),
+        ReferralTarget(name="民生委員 山田 和夫（デモ）", kind="minsei", phone="03-0800-3001"),
+        ReferralTarget(name="警察 110", kind="police_fire", phone="110"),
+        ReferralTarget(name="消防・救急 119", kind="police_fire", phone="119"),
+    ]
+    s.add_all(targets)
+    members = list(
+        s.scalars(select(Member).where(Member.deleted.is_(False)).order_by(Member.member_number))
+    )
+    visitors = [m for m in members if "visitor" in (m.roles or [])] or members[:3]
+    coordinator = next((m for m in members if "coordinator" in (m.roles or [])), members[0])
+    by = f"{coordinator.family_name} {coordinator.given_name}"
+    s.flush()
+    people = 0
+    for n, (family, given, fk, gk, household, interval, watch_for) in enumerate(_WATCH_PEOPLE):
+        postal, town = TOWNS[n % len(TOWNS)]
+        started = today - timedelta(days=330 + rng.randint(0, 60))
+        person = WatchedPerson(
+            family_name=family,
+            given_name=given,
+            family_kana=fk,
+            given_kana=gk,
+            postal_code=postal,
+            address=f"{town}{rng.randint(1, 8)}-{rng.randint(1, 30)}-{rng.randint(1, 15)}",
+            phone=f"03-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+            household=household,
+            emergency_contacts=[
+                {
+                    "name": f"{family} 良子",
+                    "relation": "長女",
+                    "phone": f"090-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                }
+            ],
+            support_centre_id=targets[n % 2].id,
+            visit_interval_days=interval,
+            preferred_method="phone" if interval == 30 else "visit",
+            watch_for=watch_for,
+            care_notes="高血圧の薬を服用。" if n % 4 == 0 else "",
+            status="active",
+            started_on=started,
+            consent_on=started,
+            consent_by=by,
+            consent_scope="見守り訪問の記録と、緊急時の地域包括支援センター・家族への連絡",
+            consent_emergency_sharing=n % 5 != 4,
+        )
+        refresh_keys(person)
+        s.add(person)
+        s.flush()
+        # The first visitor (the demo visitor account) has the first five people.
+        others = visitors[1:] or visitors
+        main = visitors[0] if n < 5 else others[n % len(others)]
+        s.add(WatchAssignment(person_id=person.id, member_id=main.id, role="main"))
+        people += 1
+        # Person 6 has had no contact for over twice the interval (the overdue example),
+        # person 10 is a few days late; everyone else was seen within their interval.
+        last_day = today - timedelta(days=rng.randint(0, interval - 1))
+        if n == 5:
+            last_day = today - timedelta(days=3 * interval)
+        elif n == 9:
+            last_day = today - timedelta(days=interval + 3)
+        days = [last_day]
+        while days[-1] - timedelta(days=interval + 3) > started:
+            days.append(days[-1] - timedelta(days=max(1, interval + rng.randint(-3, 3))))
+        for day in reversed(days):
+            outcome = rng.choices(["no_change", "watch", "contact"], [85, 12, 3])[0]
+            result = rng.choices(["met", "absent", "outside"], [80, 12, 8])[0]
+            if day == last_day:
+                result = "met"  # the last contact: somebody saw them
+            if result == "absent" and outcome == "no_change":
+                outcome = "watch"
+            at = datetime.combine(day, time(10 + rng.randint(0, 6), rng.choice((0, 15, 30, 45))))
+            at = min(at, datetime.now().replace(second=0, microsecond=0))
+            visit = Visit(
+                person_id=person.id,
+                visited_at=at,
+                visitor_member_id=main.id,
+                method=person.preferred_method,
+                contact_result=result,
+                outcome=outcome,
+                signs=list(_WATCH_SIGNS[outcome]),
+                notes=rng.choice(_WATCH_NOTES[outcome]),
+                next_visit_on=day + timedelta(days=interval),
+            )
+            s.add(visit)
+            s.flush()
+            if outcome == "contact":
+                closed = at + timedelta(days=2)
+                s.add(
+                    FollowUp(
+                        visit_id=visit.id,
+                        person_id=person.id,
+                        opened_at=at,
+                        urgency="contact",
+                        referred_to_kind="support_centre",
+                        referred_to_id=targets[n % 2].id,
+                        referred_to_name=targets[n % 2].name,
+                        referred_at=at + timedelta(hours=3),
+                        referred_by=by,
+                        result="センターの職員が訪問し、無事を確認。",
+                        closed_at=closed,
+                    )
+                )
+        if n in (1, 7):
+            # Two follow-ups still open: one waiting for a referral, one referred.
+            at = datetime.combine(today - timedelta(days=1 + n % 3), time(11, 0))
+            visit = Visit(
+                person_id=person.id,
+                visited_at=at,
+                visitor_member_id=main.id,
+                method="visit",
+                contact_result="absent" if n == 1 else "met",
+                outcome="contact",
+                signs=list(_WATCH_SIGNS["contact"]),
+                notes=_WATCH_NOTES["contact"][n % 2],
+                next_visit_on=today + timedelta(days=1),
+            )
+            s.add(visit)
+            s.flush()
+            follow = FollowUp(
+                visit_id=visit.id, person_id=person.id, opened_at=at, urgency="contact"
+            )
+            if n == 7:
+                follow.referred_to_kind = "support_centre"
+                follow.referred_to_id = targets[1].id
+                follow.referred_to_name = targets[1].name
+                follow.referred_at = at + timedelta(hours=2)
+                follow.referred_by = by
+            s.add(follow)
+    # One watch that ended last year, for the counts and the retention screen.
+    ended = WatchedPerson(
+        family_name="後藤",
+        given_name="マサ",
+        family_kana="ゴトウ",
+        given_kana="マサ",
+        postal_code=TOWNS[0][0],
+        address=f"{TOWNS[0][1]}2-4-6",
+        phone="03-0555-0101",
+        household="alone",
+        visit_interval_days=14,
+        status="ended",
+        end_reason="in_care",
+        started_on=today - timedelta(days=900),
+        ended_on=today - timedelta(days=400),
+        consent_on=today - timedelta(days=900),
+        consent_by=by,
+        consent_scope="見守り訪問の記録",
+    )
+    refresh_keys(ended)
+    s.add(ended)
+    return people + 1
+
+
 def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
     """Fill an empty database with the demo chapter, directories, events and members."""
     ctx.require("admin")
@@ -411,5 +660,6 @@ def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
             s.add(row)
         s.flush()
         _seed_registrations(s, ctx)
+        _seed_watch(s, date.today())
         orgs = len(seed["organizations"])
     return DemoSummary(members=len(inputs), events=events, organisations=orgs)

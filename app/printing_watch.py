@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    KeepInFrame,
     PageBreak,
     SimpleDocTemplate,
     Spacer,
@@ -48,8 +49,8 @@ from db.models import WatchedPerson
 MARGIN = 12 * mm
 BOX = "\u25a1"  # □, a box to tick by hand; in the font, and read back as text
 BOX_PT = 17.0
-FORM_ROW = 13 * mm
-NOTE_LINES = 8
+FORM_ROW = 12 * mm
+NOTE_LINES = 6
 
 
 # --- plain inputs of the renderer --------------------------------------------------------
@@ -163,7 +164,8 @@ def _canvas_class(
             self.setFont(GOTHIC, 10)
             self.drawRightString(width - MARGIN, top, printed)
             self.drawString(MARGIN, MARGIN - 7 * mm, chapter)
-            self.drawRightString(width - MARGIN, MARGIN - 7 * mm, notice)
+            # A line of its own: in Japanese the notice is as wide as the page.
+            self.drawCentredString(width / 2, MARGIN - 2 * mm, notice)
             self.setFont(GOTHIC_BOLD, 12)
             self.drawCentredString(width / 2, MARGIN - 7 * mm, f"{page} / {count}")
             self.restoreState()
@@ -295,7 +297,7 @@ class _Ruled(Flowable):
             c.line(0, k * self.pitch, self.width, k * self.pitch)
 
 
-def _blank_form(guard: TextGuard, labels: FormLabels, width: float) -> Flowable:
+def _blank_form(guard: TextGuard, labels: FormLabels, width: float, height: float) -> Flowable:
     """One visit form, one page: who, when, how, what was seen, how serious, notes, next
     visit. Rows are tall and the boxes large: it is filled in by hand, often standing."""
     label_w = 32 * mm
@@ -307,9 +309,13 @@ def _blank_form(guard: TextGuard, labels: FormLabels, width: float) -> Flowable:
     def row(name: str, content: Any) -> list[Any]:
         return [paragraph(guard.markup(name), lab), content]
 
-    # Translators lay out the blanks (Japanese: 　　月　　日（　）　　時　　分).
-    blank_date = _("____ / ____ (____)   ____ : ____")
-    blank_day = _("____ / ____ (____)")
+    # The blanks to write in are the program's, the words around them the translator's.
+    # No-break spaces: a Paragraph would fold ordinary (and ideographic) spaces into one.
+    gap, short = "\u00a0" * 7, "\u00a0" * 4
+    blank_date = _("{month} / {day} ({weekday})   {hour} : {minute}").format(
+        month=gap, day=gap, weekday=short, hour=gap, minute=gap
+    )
+    blank_day = _("{month} / {day} ({weekday})").format(month=gap, day=gap, weekday=short)
     data = [
         [paragraph(guard.markup(_("Watch-over visit record")), head), ""],
         row(_("Person"), ""),
@@ -335,7 +341,8 @@ def _blank_form(guard: TextGuard, labels: FormLabels, width: float) -> Flowable:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]
     table.setStyle(table_style(commands, GOTHIC))
-    return table
+    # Long labels (a language, a long checklist) shrink the form rather than split it.
+    return KeepInFrame(width, height, [table], mode="shrink")
 
 
 def render_visit_forms(
@@ -356,6 +363,8 @@ def render_visit_forms(
     """
     pagesize = page_size(paper)
     width = pagesize[0] - 2 * MARGIN
+    # The frame inside the margins, less the padding ReportLab keeps around it.
+    frame_height = pagesize[1] - 2 * MARGIN - 8 * mm - 12
     guard = TextGuard(GOTHIC)
     printed = printed_on or date.today()
     title_st = style("rs-title", 20, bold=True)
@@ -385,7 +394,7 @@ def render_visit_forms(
         for n in range(blank_forms):
             if n:
                 story.append(PageBreak())
-            story.append(_blank_form(guard, labels, width))
+            story.append(_blank_form(guard, labels, width, frame_height))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -393,7 +402,7 @@ def render_visit_forms(
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 5 * mm,
-        bottomMargin=MARGIN,
+        bottomMargin=MARGIN + 3 * mm,
         title=_("Watch-over round sheets"),
         author=chapter_name or CREATOR,
         subject=_("Watch-over round sheets"),

@@ -59,7 +59,7 @@ REFERRAL_KINDS: dict[str, str] = {
     "support_centre": N_("Community support centre"),
     "shakyo": N_("Social-welfare council"),
     "minsei": N_("Welfare commissioner"),
-    "family": N_("Family"),
+    "family": N_("Family member"),
     "doctor": N_("Doctor"),
     "police_fire": N_("Police / fire brigade (110/119)"),
 }
