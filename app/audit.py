@@ -18,6 +18,7 @@ ACTIONS = ("view", "create", "change", "delete", "export", "print", "erase", "lo
 class AuditView:
     """One audit entry as coordinators read it."""
 
+    id: int
     at: datetime
     user_name: str
     action: str
@@ -55,6 +56,6 @@ def read_audit(ctx: Context, limit: int = 500, entity_id: str | None = None) -> 
         stmt = stmt.where(AuditEntry.entity_id == entity_id)
     with ctx.db.transaction() as s:
         return [
-            AuditView(e.at, e.user_name, e.action, e.entity, e.entity_id, e.detail)
+            AuditView(e.id, e.at, e.user_name, e.action, e.entity, e.entity_id, e.detail)
             for e in s.scalars(stmt)
         ]

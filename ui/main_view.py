@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
-from app.context import Context
+from app.context import Context, role_label
+from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
 from ui.pages.placeholder import PlaceholderPage
@@ -86,7 +87,18 @@ class MainView(QWidget):
             if exc.name != module:
                 raise
             return PlaceholderPage(label, later)
-        page: QWidget = getattr(page_module, cls)(self.ctx)
+        page_class = getattr(page_module, cls)
+        needed: tuple[str, ...] = getattr(page_class, "required_permissions", ())
+        denied = _("Your account ({role}) cannot see this page. Ask your coordinator.").format(
+            role=role_label(self.ctx.actor.role)
+        )
+        # A viewer or visitor still gets every page; the ones their role may not see say so.
+        if needed and not any(self.ctx.actor.can(p) for p in needed):
+            return PlaceholderPage(label, denied)
+        try:
+            page: QWidget = page_class(self.ctx)
+        except PermissionDenied:
+            return PlaceholderPage(label, denied)
         if hasattr(page, "open_page"):
             # A page whose items lead elsewhere (the home page) asks the view to go there.
             page.open_page.connect(self.show_page)

@@ -73,3 +73,18 @@ def test_smoke_start_prints_first_paint() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "first paint:" in done.stdout
+
+
+def test_a_viewer_gets_every_page_and_a_plain_word_where_the_role_stops(
+    qtbot: QtBot, demo_ctx: Context
+) -> None:
+    from app.context import Actor
+
+    viewer = Context(demo_ctx.db, Actor("viewer", "viewer"))
+    view = MainView(viewer)
+    qtbot.addWidget(view)
+    members_page = view.pages["members"]
+    assert isinstance(members_page, PlaceholderPage)
+    texts = " ".join(w.text() for w in members_page.findChildren(QLabel))
+    assert "cannot see this page" in texts
+    assert not isinstance(view.pages["reports"], PlaceholderPage)

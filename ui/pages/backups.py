@@ -112,6 +112,9 @@ class BackupTableModel(QAbstractTableModel):
 class BackupsPage(QWidget):
     """Backups of this chapter's data, and putting one back."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("admin",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -68,6 +68,9 @@ class EventsPage(QWidget):
     """Events by date (one fiscal year, kind or status at a time) above the registrations of
     the chosen event; buttons for the forms, the reception desk and every print."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("events.read",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

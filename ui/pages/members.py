@@ -33,6 +33,9 @@ from ui.tasks import run_with_progress
 class MembersPage(QWidget):
     """The roster: a search box over a list that stays smooth at 100,000 members."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("roster.read",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

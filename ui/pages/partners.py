@@ -153,6 +153,9 @@ class DirectoryTab(QWidget):
 class PartnersPage(QWidget):
     """Organisations (co-ops, councils, food banks …) and lecturers, for the event forms."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("events.read",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

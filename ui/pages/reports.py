@@ -107,6 +107,9 @@ def details_html(report: reports.AnnualReport) -> str:
 class ReportsPage(QWidget):
     """Choose a year (and how to group it); read the activities, figures and charts; print."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("reports.read",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -51,6 +51,9 @@ def _table(model: ConflictListModel | ChapterStatusModel) -> QTableView:
 class SyncPage(QWidget):
     """Sync with headquarters by file (a USB stick or an e-mail attachment)."""
 
+    # Any one of these lets an account see the page (checked by the main view).
+    required_permissions: tuple[str, ...] = ("sync",)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
