@@ -17,6 +17,7 @@ from app.cli import EXIT_OK, print_json, say
 from app.commands import opened
 from app.errors import UserError
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.printing_watch import print_visit_forms
 
 
@@ -69,9 +70,10 @@ def _line(item: visits.DueItem) -> str:
             outcome=visits.label(visits.OUTCOMES, item.urgency)
         )
     elif item.kind == visits.OVERDUE:
-        status = _("Overdue by {days} days").format(days=item.days_late)
+        days = item.days_late
+        status = ngettext("Overdue by {days} day", "Overdue by {days} days", days).format(days=days)
         if item.long_overdue:
-            status += " " + _("(no contact for over twice the interval)")
+            status += " " + _("(no contact for twice the interval)")
     else:
         status = _("Due {date}").format(date=item.due_on.isoformat() if item.due_on else "")
     return "\t".join([item.id[:8], status, item.name, item.phone, "、".join(item.volunteers)])
