@@ -60,6 +60,10 @@ class WatchPage(QWidget):
     Visitors see only their own people and cannot export; viewers see counts only.
     """
 
+    # Any one of these lets an account see the page (checked by the main view); a viewer
+    # (reports.read) gets the anonymous counts.
+    required_permissions: tuple[str, ...] = ("watch.read_all", "watch.own", "reports.read")
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
