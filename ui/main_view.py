@@ -37,7 +37,7 @@ class MainView(QWidget):
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.2)
         self.nav.setFont(nav_font)
         self.nav.setSpacing(4)
-        self.nav.setMaximumWidth(self.nav.fontMetrics().horizontalAdvance("あ") * 10)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.settings_button = QPushButton(_("Settings…"))
         self.settings_button.clicked.connect(self.open_settings)
@@ -76,6 +76,12 @@ class MainView(QWidget):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+        # As wide as the longest label in this language and text size, never cut off.
+        metrics = self.nav.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())
+        )
+        self.nav.setFixedWidth(widest + metrics.horizontalAdvance("あ") * 2)
 
     def _page(self, module: str, cls: str, label: str, later: str) -> QWidget:
         """The page class `cls` from `module`, or a plain 'comes later' page until it exists."""
