@@ -84,7 +84,7 @@ def cmd_visits_due(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         items = visits.due_list(ctx)
     if args.json:
-        print_json(items)
+        print_json([item._asdict() for item in items])
         return EXIT_OK
     for item in items:
         say(_line(item))
