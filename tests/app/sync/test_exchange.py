@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from app.database import open_database
 from app.errors import UserError
 from app.sync import exchange
 from app.sync.exchange import sync_status
-from db.models import Member, Organisation, TakeOutLog, Visit, WatchedPerson
+from db.models import Conflict, Member, Organisation, TakeOutLog, Visit, WatchedPerson
 from tests.app.sync.conftest import World
 
 
@@ -344,3 +345,118 @@ def test_two_chapters_and_headquarters_on_either_backend(hq_location: str, tmp_p
         assert len(kept) == 1 and kept[0].row_id == a
     finally:
         world.close()
+
+
+# --- a chapter editing one row twice while headquarters edits it too --------------------------
+# Found by the long state machine (seed 322997451122647807759066007642292741218): the chapter
+# edits a member, headquarters edits it, the chapter edits it again on top of its own first
+# edit, headquarters edits once more and wins. The chapter's first edit never left the chapter
+# and was replaced there by the chapter's own later edit (a later write that saw it), so it is
+# superseded, not lost; the chapter's latest state is the concurrent loser that must be kept.
+
+
+def apart(ctx: Context, model: Any, row_id: str, **values: Any) -> str:
+    """An edit at least a clock tick after the previous one, so the order is the test's; its
+    version."""
+    time.sleep(0.003)
+    edit(ctx, model, row_id, **values)
+    return member(ctx, row_id).version
+
+
+def final_exchange(world: World, name: str) -> None:
+    world.hq_import(world.chapter_export(name, full=True))
+    world.chapter_import(name, world.hq_export(name, full=True))
+
+
+def losers(world: World) -> dict[str, dict[str, Any]]:
+    """loser version -> loser data, over every replica's conflicts table."""
+    found: dict[str, dict[str, Any]] = {}
+    for ctx in (*world.chapters.values(), world.hq):
+        with ctx.db.transaction() as s:
+            for c in s.scalars(select(Conflict)):
+                found[c.loser_version] = dict(c.loser_data)
+    return found
+
+
+def test_chapter_edits_twice_around_an_hq_edit_keeps_its_latest_state(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="高橋", note="created")
+    world.sync("荒川")
+    apart(arakawa, Member, m, note="chapter 1")
+    hq_first = apart(world.hq, Member, m, note="hq 1")
+    apart(arakawa, Member, m, note="chapter 2")  # on top of "chapter 1", here only
+    chapter_last = apart(arakawa, Member, m, note="chapter 3")
+    hq_last = apart(world.hq, Member, m, note="hq 2")  # the final winner
+    world.hq_export("荒川")  # lost on the train
+    final_exchange(world, "荒川")
+    assert member(world.hq, m).version == member(arakawa, m).version == hq_last
+    assert member(arakawa, m).note == "hq 2"
+    kept = losers(world)
+    # The chapter's latest state is kept; its earlier states were its own, superseded by it;
+    # headquarters' first edit was seen by its second.
+    assert list(kept) == [chapter_last]
+    assert kept[chapter_last]["note"] == "chapter 3"
+    assert hq_first not in kept
+
+
+def test_hq_edit_arriving_between_two_chapter_edits_keeps_both_concurrent_losers(
+    world: World,
+) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="伊藤", note="created")
+    world.sync("荒川")
+    chapter_1 = apart(arakawa, Member, m, note="chapter 1")
+    hq_1 = apart(world.hq, Member, m, note="hq 1")
+    world.chapter_import("荒川", world.hq_export("荒川"))  # "hq 1" wins at the chapter
+    assert member(arakawa, m).note == "hq 1"
+    chapter_2 = apart(arakawa, Member, m, note="chapter 2")  # made after seeing "hq 1"
+    hq_2 = apart(world.hq, Member, m, note="hq 2")  # never saw "chapter 1" or "chapter 2"
+    final_exchange(world, "荒川")
+    assert member(world.hq, m).version == member(arakawa, m).version == hq_2
+    kept = losers(world)
+    assert set(kept) == {chapter_1, chapter_2}
+    assert (kept[chapter_1]["note"], kept[chapter_2]["note"]) == ("chapter 1", "chapter 2")
+    assert hq_1 not in kept  # the chapter's second edit was made on top of it
+
+
+def test_chapter_wins_after_seeing_one_hq_edit_but_not_the_next(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="渡辺", note="created")
+    world.sync("荒川")
+    hq_1 = apart(world.hq, Member, m, note="hq 1")
+    world.chapter_import("荒川", world.hq_export("荒川"))
+    hq_2 = apart(world.hq, Member, m, note="hq 2")  # the chapter never sees this one
+    apart(arakawa, Member, m, note="chapter 1")
+    chapter_2 = apart(arakawa, Member, m, note="chapter 2")
+    final_exchange(world, "荒川")
+    assert member(world.hq, m).version == chapter_2
+    kept = losers(world)
+    assert list(kept) == [hq_2]
+    assert kept[hq_2]["note"] == "hq 2"
+    assert hq_1 not in kept
+
+
+def test_tombstones_around_an_hq_edit_keep_the_chapters_latest_state(world: World) -> None:
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="山本", note="created")
+    world.sync("荒川")
+    apart(arakawa, Member, m, note="chapter 1")
+    apart(world.hq, Member, m, deleted=True)  # headquarters deletes …
+    chapter_delete = apart(arakawa, Member, m, deleted=True)  # … so does the chapter, later
+    hq_revive = apart(world.hq, Member, m, deleted=False, note="hq revived")  # latest: wins
+    final_exchange(world, "荒川")
+    at_hq = member(world.hq, m)
+    assert (at_hq.version, at_hq.deleted, at_hq.note) == (hq_revive, False, "hq revived")
+    assert state(world.hq, Member)[m] == state(arakawa, Member)[m]
+    kept = losers(world)
+    assert list(kept) == [chapter_delete]
+    assert (kept[chapter_delete]["deleted"], kept[chapter_delete]["note"]) == (True, "chapter 1")
+
+    # And the other way round: the chapter's delete is the latest and wins over the revival.
+    apart(world.hq, Member, m, note="hq again")
+    chapter_gone = apart(arakawa, Member, m, deleted=True, note="gone")
+    hq_again = member(world.hq, m).version
+    final_exchange(world, "荒川")
+    assert member(world.hq, m).version == chapter_gone
+    assert member(world.hq, m).deleted is True
+    assert hq_again in losers(world)

@@ -8,7 +8,11 @@ to the same row; a superseded write whose winner never saw it (a concurrent edit
 content) is kept in some replica's conflicts table.
 
 The model knows causality exactly: every write records the writes of that row its replica had
-seen (its own, and everything the packages it imported carried).
+seen (its own, and everything the packages it imported carried), and the version it was made on
+top of. A state someone edited on top of was superseded by that edit, which answers for it from
+then on (a chapter's edit it replaced itself before exporting never left the chapter, and is
+not a conflict); a state nobody edited on top of that is not the final one either has the
+final content or is a concurrent loser and must be kept.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Write:
     deleted: bool
     writer: str
     seen: frozenset[str]
+    base: str  # the version this edit was made on top of ("" for a create)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ class SyncMachine(RuleBasedStateMachine):
         write = self.writes.get(version)
         return {version} | set(write.seen) if write else {version}
 
-    def record(self, replica: str, table: str, row_id: str) -> None:
+    def record(self, replica: str, table: str, row_id: str, base: str = "") -> None:
         model = MODELS[table]
         with self.ctx(replica).db.transaction() as s:
             row = s.get(model, row_id)
@@ -97,7 +102,7 @@ class SyncMachine(RuleBasedStateMachine):
             version, note, deleted = row.version, row.note, row.deleted
         known = self.known[replica].setdefault(row_id, set())
         self.writes[version] = Write(
-            table, row_id, version, note, deleted, replica, frozenset(known)
+            table, row_id, version, note, deleted, replica, frozenset(known), base
         )
         known.add(version)
 
@@ -148,9 +153,10 @@ class SyncMachine(RuleBasedStateMachine):
         with self.ctx(replica).db.transaction() as s:
             row = s.get(MODELS[table], row_id)
             assert row is not None
+            base = row.version
             row.note = f"n{self.counter}"
             row.deleted = delete and not row.deleted
-        self.record(replica, table, row_id)
+        self.record(replica, table, row_id, base)
 
     @rule(chapter=st.sampled_from(CHAPTERS), full=st.booleans())
     def chapter_exports(self, chapter: str, full: bool) -> None:
@@ -184,8 +190,9 @@ class SyncMachine(RuleBasedStateMachine):
             with self.ctx(replica).db.transaction() as s:
                 row = s.get(Member, row_id)
                 assert row is not None
+                base = row.version
                 row.note = f"n{self.counter}"
-            self.record(replica, "members", row_id)
+            self.record(replica, "members", row_id, base)
 
     @rule(data=st.data())
     def deliver(self, data: st.DataObject) -> None:
@@ -255,13 +262,16 @@ class SyncMachine(RuleBasedStateMachine):
         for replica in (*CHAPTERS, HQ):
             with self.ctx(replica).db.transaction() as s:
                 kept |= set(s.scalars(select(Conflict.loser_version)))
+        edited_over = {w.base for w in self.writes.values() if w.base}
         for write in self.writes.values():
             final_version, final_note, final_deleted = hq_rows[write.row_id]
             if final_version == write.version:
                 continue
             assert final_version > write.version, "a write was lost without a later one"
-            if write.version in self.history(final_version):
-                continue  # the winner saw it: a later edit, not a concurrent one
+            if write.version in edited_over:
+                # Someone edited the row on top of this state: that later write superseded it
+                # (it answers for the content from here on), not a concurrent one.
+                continue
             if (write.note, write.deleted) == (final_note, final_deleted):
                 continue
             assert write.version in kept, f"concurrent loser {write} not kept"
