@@ -91,7 +91,13 @@ def test_print_visit_forms_for_one_volunteer_and_for_all(demo_db: Path, tmp_path
     listed = json.loads(
         run("--db", str(demo_db), "members", "list", "--json", **COORDINATOR).stdout
     )
-    member = next(m for m in listed if f"{m['family_name']}\u3000{m['given_name']}" == name)
+    # Invented demo names repeat (two 石井 隆): take the namesake who is a volunteer.
+    member = next(
+        m
+        for m in listed
+        if f"{m['family_name']}\u3000{m['given_name']}" == name
+        and {"volunteer", "visitor"} & set(m["roles"])
+    )
     done = run(
         "--db",
         str(demo_db),
