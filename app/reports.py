@@ -29,6 +29,7 @@ from app.context import Context
 from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range
 from app.dates import format_fiscal_year as _format_fiscal_year
 from app.errors import PermissionDenied, UserError
+from app.events import KIND_ALIASES, KINDS, THEME_ALIASES, THEMES
 from app.i18n import N_, current_language
 from app.i18n import gettext as _
 from db.models import (
@@ -53,47 +54,6 @@ GROUP_CHOICES = (GROUP_BY_MONTH, GROUP_BY_CHAPTER)
 CITY_WIDE = "city-wide"
 CANCELLED = "cancelled"
 
-# Vocabularies as the event and partner services store them. Kept here (same codes, same
-# English msgids, so the same translations) so that a report never breaks while those
-# services are being changed.
-KINDS: dict[str, str] = {
-    "lecture": N_("Lecture"),
-    "study_session": N_("Study session"),
-    "exchange_meeting": N_("Exchange meeting"),
-    "community_cafe": N_("Community café"),
-    "food_drive": N_("Food drive"),
-    "site_tour": N_("Site tour"),
-    "workshop": N_("Workshop"),
-    "town_meeting": N_("Town meeting"),
-    "festival_booth": N_("Festival booth"),
-    "donation": N_("Donation"),
-    "other": N_("Other"),
-}
-KIND_ALIASES = {"festival_online": "festival_booth", "cafe": "community_cafe"}
-THEMES: dict[str, str] = {
-    "disaster": N_("Disaster preparedness"),
-    "food_support": N_("Food support"),
-    "welfare": N_("Welfare"),
-    "dementia": N_("Dementia"),
-    "health": N_("Health"),
-    "poverty": N_("Support for people in need"),
-    "watch_over": N_("Watch-over"),
-    "community": N_("Community building"),
-    "child_care": N_("Child-raising"),
-    "environment": N_("Environment"),
-}
-THEME_ALIASES = {
-    "防災": "disaster",
-    "食の支援": "food_support",
-    "福祉": "welfare",
-    "認知症": "dementia",
-    "健康": "health",
-    "生活困窮者支援": "poverty",
-    "見守り": "watch_over",
-    "まちづくり": "community",
-    "子育て": "child_care",
-    "環境": "environment",
-}
 NO_THEME = ""
 ORGANISATION_KINDS: dict[str, str] = {
     "coop": N_("Co-op"),
