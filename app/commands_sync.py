@@ -68,6 +68,10 @@ def _written(result: exchange.ExportResult) -> str:
 
 
 def _applied(result: exchange.ImportResult) -> str:
+    if result.repeated:
+        return _("{name}: imported here before; left out, nothing changed.").format(
+            name=Path(result.source).name
+        )
     text = _(
         "Imported {name}: {applied} rows applied, {unchanged} already here, "
         "{older} older than ours, {conflicts} new conflicts."
@@ -78,8 +82,6 @@ def _applied(result: exchange.ImportResult) -> str:
         older=result.older,
         conflicts=result.conflicts,
     )
-    if result.already_applied:
-        text += " " + _("(This package had been imported before; nothing was lost.)")
     if result.restored_detected:
         text += " " + _(
             "This database was restored from a backup since its last package: "

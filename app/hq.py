@@ -21,6 +21,7 @@ from app.sync.exchange import (
     SCHEMA_VERSION,
     ExportResult,
     ImportResult,
+    PackageRepeated,
     ReadPackage,
     apply_package,
     finish_import,
@@ -158,16 +159,25 @@ def find_chapter(ctx: Context, ref: str) -> ChapterRef:
 def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
     """Verify every file first; then merge each in its own transaction.
 
-    If any file is refused, none is applied: the error names the file.
+    If any file is refused, none is applied: the error names the file. In a batch, a package
+    that was imported before (or is given twice) is left out and reported as repeated; on its
+    own it is refused like any other.
     """
     ctx.require("sync")
     _require_hq(ctx)
     db = ctx.db
     read: list[ReadPackage] = []
+    repeated: list[ImportResult] = []
+    seen: set[str] = set()
     for path in paths:
         with db.session(stamp=False) as s, s.begin():
             try:
-                read.append(read_package(db, s, Path(path), expect_kind=KIND_FROM_CHAPTER))
+                package = read_package(db, s, Path(path), expect_kind=KIND_FROM_CHAPTER)
+            except PackageRepeated:
+                if len(paths) == 1:
+                    raise
+                repeated.append(_repeated(Path(path)))
+                continue
             except PackageError as exc:
                 if len(paths) == 1:
                     raise
@@ -177,14 +187,36 @@ def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
                     ),
                     details=exc.details,
                 ) from exc
-    backup_before_change(ctx, "before merge")
+        if package.package_id in seen:
+            repeated.append(_repeated(Path(path)))
+            continue
+        seen.add(package.package_id)
+        read.append(package)
     results = []
+    if read:
+        backup_before_change(ctx, "before merge")
     for package in read:
         with db.session(stamp=False) as s:
             with s.begin():
                 results.append(apply_package(ctx, s, package))
             finish_import(db, s)
-    return results
+    return results + repeated
+
+
+def _repeated(path: Path) -> ImportResult:
+    """The report line of a package left out of a batch because it was imported before."""
+    return ImportResult(
+        package_id="",
+        source=str(path),
+        sender="",
+        applied={},
+        unchanged=0,
+        older=0,
+        conflicts=0,
+        restored_detected=False,
+        created_at="",
+        repeated=True,
+    )
 
 
 def hq_export(ctx: Context, chapter: str, path: str | Path, *, full: bool = False) -> ExportResult:

@@ -78,6 +78,15 @@ class PackageRefused(PackageError):
     """A package that opened but cannot be applied here (wrong kind, newer schema, …)."""
 
 
+class PackageRepeated(PackageRefused):
+    """A package this database has already applied, presented again (a replay)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This sync package has already been imported here; nothing was changed.")
+        )
+
+
 # --- identity ------------------------------------------------------------------------------
 
 
@@ -387,6 +396,13 @@ def read_package(db: Database, s: Session, path: Path, *, expect_kind: str) -> R
                 "Update Tsunagu to import it; nothing was changed."
             )
         )
+    if str(opened.header["package_id"]) in load_state(s, opened.sender_id)["applied"]:
+        # A replay, for instance an old file left on the stick after the sender was restored
+        # from a backup: everything in it is already here, so it is refused before a backup
+        # or a merge touches anything. (A receiver restored from a backup has forgotten what
+        # it applied since, and takes such a package again: its rows are what the restore
+        # took away.)
+        raise PackageRepeated()
     payload = _parse_payload(opened)
     rows = _decode_rows(payload)
     _check_entitled(payload, rows, opened.sender_id, expect_kind)
@@ -490,9 +506,9 @@ class ImportResult:
     unchanged: int
     older: int
     conflicts: int
-    already_applied: bool
     restored_detected: bool
     created_at: str
+    repeated: bool = False
 
     @property
     def applied_total(self) -> int:
@@ -516,7 +532,8 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
     peer = s.get(SyncPeer, package.opened.sender_id)
     assert peer is not None  # open_package only accepts known senders
     state = load_state(s, peer.id)
-    already = package.package_id in state["applied"]
+    if package.package_id in state["applied"]:
+        raise PackageRepeated()
     merged: MergeResult = merge_rows(s, db, package.rows)
 
     node = payload["node"]
@@ -557,8 +574,7 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
         peer.last_package_id = package.package_id
         peer.last_package_at = _package_time(header)
         peer.last_counts = dict(header["counts"])
-    if not already:
-        state["applied"] = (state["applied"] + [package.package_id])[-APPLIED_LOG_SIZE:]
+    state["applied"] = (state["applied"] + [package.package_id])[-APPLIED_LOG_SIZE:]
     _save_state(s, peer.id, state)
     peer.received_seq = int(recv["seq"])
     ack = state["ack"]
@@ -573,7 +589,6 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
         unchanged=merged.unchanged,
         older=merged.older,
         conflicts=merged.conflicts,
-        already_applied=already,
         restored_detected=restored,
         created_at=str(header["created_at"]),
     )
@@ -644,6 +659,9 @@ def sync_import(ctx: Context, path: str | Path) -> ImportResult:
     ctx.require("sync")
     with ctx.db.transaction() as s:
         _require_chapter(ctx, s)
+    with ctx.db.session(stamp=False) as s, s.begin():
+        # Refusals (a replay, a damaged file) come before the backup: nothing is written.
+        read_package(ctx.db, s, Path(path), expect_kind=KIND_FROM_HQ)
     backup_before_change(ctx, "before sync import")
     return import_file(ctx, Path(path), expect_kind=KIND_FROM_HQ)
 

@@ -258,7 +258,15 @@ class SyncPage(QWidget):
         applied = sum(r.applied_total for r in results)
         conflicts = sum(r.conflicts for r in results)
         text = _("Imported {files} package(s): {applied} rows applied, {conflicts} new conflicts.")
-        self.message.setText(text.format(files=len(results), applied=applied, conflicts=conflicts))
+        text = text.format(
+            files=sum(not r.repeated for r in results), applied=applied, conflicts=conflicts
+        )
+        repeated = [Path(r.source).name for r in results if r.repeated]
+        if repeated:
+            text += " " + _("Left out, imported before: {names}.").format(
+                names=", ".join(repeated)
+            )
+        self.message.setText(text)
         if any(r.restored_detected for r in results):
             QMessageBox.information(
                 self,

@@ -30,7 +30,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import select
 
 from app.context import Context
-from app.sync.exchange import KIND_FROM_CHAPTER, KIND_FROM_HQ, read_package
+from app.sync.exchange import KIND_FROM_CHAPTER, KIND_FROM_HQ, PackageRepeated, read_package
 from db.models import Conflict, Member, Organisation
 from tests.app.sync.conftest import World
 
@@ -73,6 +73,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.known: dict[str, dict[str, set[str]]] = {}  # replica -> row id -> versions
         self.rows: dict[str, tuple[str, str | None]] = {}  # row id -> (table, owner chapter)
         self.parcels: list[Parcel] = []
+        self.delivered: set[Path] = set()
         self.counter = 0
 
     @initialize()
@@ -205,6 +206,15 @@ class SyncMachine(RuleBasedStateMachine):
     def apply(self, parcel: Parcel) -> None:
         ctx = self.ctx(parcel.receiver)
         kind = KIND_FROM_CHAPTER if parcel.receiver == HQ else KIND_FROM_HQ
+        if parcel.path in self.delivered:
+            # A replay is refused whole; the data it brought is already there.
+            with pytest.raises(PackageRepeated):
+                if parcel.receiver == HQ:
+                    self.world.hq_import(parcel.path)
+                else:
+                    self.world.chapter_import(parcel.receiver, parcel.path)
+            return
+        self.delivered.add(parcel.path)
         with ctx.db.session(stamp=False) as s, s.begin():
             package = read_package(ctx.db, s, parcel.path, expect_kind=kind)
         for table in MODELS:
