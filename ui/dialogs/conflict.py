@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,22 +18,13 @@ from PySide6.QtWidgets import (
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
-from app.sync import exchange
+from app.sync import exchange, labels
 from ui.dialogs.base import BaseDialog
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 class ConflictDialog(BaseDialog):
-    """Both versions of one record; the fields that differ are in bold."""
+    """Both versions of one record in plain words, names first; the fields that differ are in
+    bold. Sync's bookkeeping columns are not shown."""
 
     settings_key = "conflict"
 
@@ -44,28 +32,37 @@ class ConflictDialog(BaseDialog):
         super().__init__(_("Two versions of one record"), parent)
         self.ctx = ctx
         self.detail = exchange.conflict_detail(ctx, conflict_id)
+        readable = labels.readable_conflict(ctx, self.detail)
+        self.fields = readable.fields
         self.decided: str | None = None
-        intro = QLabel(
+        self.intro = intro = QLabel(
             _(
                 "{kind} “{label}” was changed in two places before they had seen each other's "
                 "change. The version on the left is the one in use now. Choose the one to keep."
-            ).format(kind=exchange.table_label(self.detail.table), label=self.detail.label)
+            ).format(kind=exchange.table_label(self.detail.table), label=readable.title)
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(self.detail.fields), 3)
+        self.table = QTableWidget(len(self.fields), 3)
         self.table.setHorizontalHeaderLabels([_("Field"), _("In use now"), _("The other version")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         bold = QFont(self.table.font())
         bold.setBold(True)
-        for row, pair in enumerate(self.detail.fields):
-            cells = (pair.name, _text(pair.kept), _text(pair.other))
+        for row, shown in enumerate(self.fields):
+            # An empty side reads as a dash, so "nothing" is seen to be a value too.
+            cells = (shown.label, shown.kept or _("—"), shown.other or _("—"))
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                if pair.differs:
+                item.setToolTip(value)
+                if shown.differs:
                     item.setFont(bold)
                 self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
         self.keep_current = QPushButton(_("Keep the version in use"))
         self.keep_other = QPushButton(_("Keep the other version"))
         self.later = QPushButton(_("Decide later"))
