@@ -826,7 +826,13 @@ def table_label(table: str) -> str:
     return labels.get(table, table)
 
 
-def _row_label(data: Mapping[str, Any]) -> str:
+def _row_label(s: Session, table: str, data: Mapping[str, Any]) -> str:
+    """How a list names a conflict's record: by its name, a visit by person and time."""
+    from app.sync import labels  # the word tables of every area, only when conflicts show
+
+    title = labels.record_title(s, table, data)
+    if title:
+        return title
     name = f"{data.get('family_name') or ''}\u3000{data.get('given_name') or ''}".strip("\u3000")
     return name or str(data.get("title") or data.get("name") or data.get("id", ""))[:60]
 
@@ -855,7 +861,7 @@ def list_conflicts(ctx: Context) -> list[ConflictView]:
                     id=c.id,
                     table=c.table_name,
                     row_id=c.row_id,
-                    label=_row_label(current or c.loser_data),
+                    label=_row_label(s, c.table_name, current or c.loser_data),
                     detected_at=c.detected_at,
                     kept_version=str(current.get("version", c.winner_version)),
                     other_version=c.loser_version,
@@ -887,7 +893,7 @@ def conflict_detail(ctx: Context, conflict_id: str) -> ConflictDetail:
             id=c.id,
             table=c.table_name,
             row_id=c.row_id,
-            label=_row_label(current or c.loser_data),
+            label=_row_label(s, c.table_name, current or c.loser_data),
             kept_version=str(current.get("version", c.winner_version)),
             other_version=c.loser_version,
             fields=fields,

@@ -115,7 +115,7 @@ def test_a_conflict_side_by_side_and_one_click_keeps_the_other(
     dialog = ConflictDialog(owner, view.id, page)
     qtbot.addWidget(dialog)
     phone_row = next(
-        r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "phone"
+        r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "Phone"
     )
     assert dialog.table.item(phone_row, 1).text() == "headquarters"
     assert dialog.table.item(phone_row, 2).text() == "chapter"

@@ -153,7 +153,7 @@ class LecturerDialog(BaseDialog):
         form.addRow(_("Reading (katakana)"), kana)
         form.addRow(_("Organisation"), self.organisation)
         form.addRow(_("Affiliation"), self.affiliation)
-        form.addRow(_("Title"), self.title)
+        form.addRow(_("Job title"), self.title)
         form.addRow(_("Notes"), self.note)
         self.buttons = _buttons(self)
         self.buttons.accepted.connect(self.save)
