@@ -24,7 +24,7 @@ from app import accounts, members
 from app.context import ROLES, VISITOR, Context, role_label
 from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import BaseDialog, confirm
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.dialogs.first_start import recovery_key_label
 from ui.dialogs.login import enlarge
 
@@ -114,13 +114,9 @@ class AccountEditDialog(BaseDialog):
         if account is None:
             form.addRow(_("Passphrase"), self.passphrase)
             form.addRow(_("Passphrase again"), self.again)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = accept_cancel_buttons(
+            self, self.save, accept_button=QDialogButtonBox.StandardButton.Ok
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -181,13 +177,9 @@ class PassphraseDialog(BaseDialog):
             form.addRow(_("Current passphrase"), self.current)
         form.addRow(_("New passphrase"), self.new)
         form.addRow(_("New passphrase again"), self.again)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = accept_cancel_buttons(
+            self, self.save, accept_button=QDialogButtonBox.StandardButton.Ok
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

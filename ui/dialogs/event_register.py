@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QTableView,
@@ -22,10 +21,10 @@ from app.context import Context
 from app.errors import UserError
 from app.events import GuestInput, RegistrationView
 from app.i18n import gettext as _
-from ui.dialogs.base import BaseDialog
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
-from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+from ui.widgets.person_name import PersonNameFields
 
 
 class RegisterDialog(BaseDialog):
@@ -65,31 +64,14 @@ class RegisterDialog(BaseDialog):
         member_layout.addWidget(self.search)
         member_layout.addWidget(self.table, 1)
 
-        self.family_name = ReadingCaptureLineEdit()
-        self.given_name = ReadingCaptureLineEdit()
-        self.family_kana = QLineEdit()
-        self.given_kana = QLineEdit()
-        self._followers = [
-            connect_reading(self.family_name, self.family_kana),
-            connect_reading(self.given_name, self.given_kana),
-        ]
+        self.names = PersonNameFields()
+        self.family_name, self.given_name, self.family_kana, self.given_kana = self.names.edits()
         self.contact = QLineEdit()
         self.contact.setPlaceholderText(_("Phone or e-mail"))
         self.note = QLineEdit()
-        names = QHBoxLayout()
-        names.addWidget(QLabel(_("Family")))
-        names.addWidget(self.family_name)
-        names.addWidget(QLabel(_("Given")))
-        names.addWidget(self.given_name)
-        kana = QHBoxLayout()
-        kana.addWidget(QLabel(_("Family")))
-        kana.addWidget(self.family_kana)
-        kana.addWidget(QLabel(_("Given")))
-        kana.addWidget(self.given_kana)
         guest_page = QWidget()
         form = QFormLayout(guest_page)
-        form.addRow(_("Name"), names)
-        form.addRow(_("Reading (katakana)"), kana)
+        self.names.add_rows(form)
         form.addRow(_("Contact"), self.contact)
         form.addRow(_("Note"), self.note)
 
@@ -103,13 +85,9 @@ class RegisterDialog(BaseDialog):
             if places is not None and places > 0
             else (_("Full: new registrations go on the wait-list.") if places == 0 else "")
         )
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = accept_cancel_buttons(
+            self, self.register, _("Register"), QDialogButtonBox.StandardButton.Ok
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Register"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.register)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.places)
@@ -128,7 +106,7 @@ class RegisterDialog(BaseDialog):
         self.refresh()
         if guest:
             self.tabs.setCurrentIndex(1)
-            self.family_name.setFocus()
+            self.names.setFocus()
         else:
             self.search.setFocus()
 
@@ -169,10 +147,7 @@ class RegisterDialog(BaseDialog):
                     self.ctx,
                     self.event_id,
                     GuestInput(
-                        family_name=self.family_name.text(),
-                        given_name=self.given_name.text(),
-                        family_kana=self.family_kana.text(),
-                        given_kana=self.given_kana.text(),
+                        **self.names.values(),
                         contact=self.contact.text(),
                         note=self.note.text(),
                     ),

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -22,11 +21,10 @@ from PySide6.QtWidgets import (
 
 from app import postal
 from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.members import MemberInput, MemberView, add_member, get_member, update_member
-from ui.dialogs.base import BaseDialog
-from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons
+from ui.widgets.person_name import PersonNameFields
 
 
 class MemberDialog(BaseDialog):
@@ -39,14 +37,8 @@ class MemberDialog(BaseDialog):
         self.ctx = ctx
         self.member_id = member_id
         self.saved: MemberView | None = None
-        self.family_name = ReadingCaptureLineEdit()
-        self.given_name = ReadingCaptureLineEdit()
-        self.family_kana = QLineEdit()
-        self.given_kana = QLineEdit()
-        self._followers = [
-            connect_reading(self.family_name, self.family_kana),
-            connect_reading(self.given_name, self.given_kana),
-        ]
+        self.names = PersonNameFields()
+        self.family_name, self.given_name, self.family_kana, self.given_kana = self.names.edits()
         self.member_number = QLineEdit()
         self.coop = QLineEdit()
         self.postal_code = QLineEdit()
@@ -74,18 +66,7 @@ class MemberDialog(BaseDialog):
         self.note.setFixedHeight(70)
 
         form = QFormLayout()
-        names = QHBoxLayout()
-        names.addWidget(QLabel(_("Family")))
-        names.addWidget(self.family_name)
-        names.addWidget(QLabel(_("Given")))
-        names.addWidget(self.given_name)
-        kana = QHBoxLayout()
-        kana.addWidget(QLabel(_("Family")))
-        kana.addWidget(self.family_kana)
-        kana.addWidget(QLabel(_("Given")))
-        kana.addWidget(self.given_kana)
-        form.addRow(_("Name"), names)
-        form.addRow(_("Reading (katakana)"), kana)
+        self.names.add_rows(form)
         form.addRow(_("Member no."), self.member_number)
         form.addRow(_("Co-op"), self.coop)
         postal_row = QHBoxLayout()
@@ -108,13 +89,7 @@ class MemberDialog(BaseDialog):
         form.addRow(_("Consent"), consent)
         form.addRow(_("Notes"), self.note)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -123,13 +98,10 @@ class MemberDialog(BaseDialog):
         self.postal_code.editingFinished.connect(self._postal_finished)
         if member_id:
             self._load(get_member(ctx, member_id))
-        self.family_name.setFocus()
+        self.names.setFocus()
 
     def _load(self, m: MemberView) -> None:
-        self.family_name.setText(m.family_name)
-        self.given_name.setText(m.given_name)
-        self.family_kana.setText(m.family_kana)
-        self.given_kana.setText(m.given_kana)
+        self.names.set_values(m.family_name, m.given_name, m.family_kana, m.given_kana)
         self.member_number.setText(m.member_number)
         self.coop.setText(m.coop)
         self.postal_code.setText(m.postal_code)
@@ -185,10 +157,7 @@ class MemberDialog(BaseDialog):
         """The form's content as service input."""
         joined = self.joined_on.date()
         return MemberInput(
-            family_name=self.family_name.text(),
-            given_name=self.given_name.text(),
-            family_kana=self.family_kana.text(),
-            given_kana=self.given_kana.text(),
+            **self.names.values(),
             member_number=self.member_number.text(),
             coop=self.coop.text(),
             postal_code=self.postal_code.text(),
@@ -205,12 +174,6 @@ class MemberDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
-        try:
-            if self.member_id:
-                self.saved = update_member(self.ctx, self.member_id, self.value())
-            else:
-                self.saved = add_member(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.member_id, add_member, update_member, self.value
+        )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -16,21 +13,11 @@ from PySide6.QtWidgets import (
 
 from app import partners
 from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.partners import LecturerInput, LecturerView, OrganisationInput, OrganisationView
-from ui.dialogs.base import BaseDialog
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons
+from ui.widgets.person_name import PersonNameFields
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
-
-
-def _buttons(dialog: BaseDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class OrganisationDialog(BaseDialog):
@@ -64,8 +51,7 @@ class OrganisationDialog(BaseDialog):
         form.addRow(_("Phone"), self.phone)
         form.addRow(_("Address"), self.address)
         form.addRow(_("Notes"), self.note)
-        self.buttons = _buttons(self)
-        self.buttons.accepted.connect(self.save)
+        self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -98,15 +84,8 @@ class OrganisationDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; a refusal keeps the form open."""
-        try:
-            if self.org_id:
-                self.saved = partners.update_organisation(self.ctx, self.org_id, self.value())
-            else:
-                self.saved = partners.add_organisation(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        add, update = partners.add_organisation, partners.update_organisation
+        self.saved = self.save_record(self.ctx, self.org_id, add, update, self.value)
 
 
 class LecturerDialog(BaseDialog):
@@ -120,14 +99,8 @@ class LecturerDialog(BaseDialog):
         self.ctx = ctx
         self.lecturer_id = lecturer_id
         self.saved: LecturerView | None = None
-        self.family_name = ReadingCaptureLineEdit()
-        self.given_name = ReadingCaptureLineEdit()
-        self.family_kana = QLineEdit()
-        self.given_kana = QLineEdit()
-        self._followers = [
-            connect_reading(self.family_name, self.family_kana),
-            connect_reading(self.given_name, self.given_kana),
-        ]
+        self.names = PersonNameFields()
+        self.family_name, self.given_name, self.family_kana, self.given_kana = self.names.edits()
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("e.g. 代表, 事務局長"))
         self.organisation = QComboBox()
@@ -138,37 +111,22 @@ class LecturerDialog(BaseDialog):
         self.affiliation.setPlaceholderText(_("As printed; empty: the organisation's name"))
         self.note = QPlainTextEdit()
         self.note.setFixedHeight(60)
-        names = QHBoxLayout()
-        names.addWidget(QLabel(_("Family")))
-        names.addWidget(self.family_name)
-        names.addWidget(QLabel(_("Given")))
-        names.addWidget(self.given_name)
-        kana = QHBoxLayout()
-        kana.addWidget(QLabel(_("Family")))
-        kana.addWidget(self.family_kana)
-        kana.addWidget(QLabel(_("Given")))
-        kana.addWidget(self.given_kana)
         form = QFormLayout()
-        form.addRow(_("Name"), names)
-        form.addRow(_("Reading (katakana)"), kana)
+        self.names.add_rows(form)
         form.addRow(_("Organisation"), self.organisation)
         form.addRow(_("Affiliation"), self.affiliation)
         form.addRow(_("Job title"), self.title)
         form.addRow(_("Notes"), self.note)
-        self.buttons = _buttons(self)
-        self.buttons.accepted.connect(self.save)
+        self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         if lecturer_id:
             self._load(partners.get_lecturer(ctx, lecturer_id))
-        self.family_name.setFocus()
+        self.names.setFocus()
 
     def _load(self, v: LecturerView) -> None:
-        self.family_name.setText(v.family_name)
-        self.given_name.setText(v.given_name)
-        self.family_kana.setText(v.family_kana)
-        self.given_kana.setText(v.given_kana)
+        self.names.set_values(v.family_name, v.given_name, v.family_kana, v.given_kana)
         self.title.setText(v.title)
         self.organisation.setCurrentIndex(max(0, self.organisation.findData(v.organisation_id)))
         self.affiliation.setText(v.affiliation)
@@ -177,10 +135,7 @@ class LecturerDialog(BaseDialog):
     def value(self) -> LecturerInput:
         """The form as service input."""
         return LecturerInput(
-            family_name=self.family_name.text(),
-            given_name=self.given_name.text(),
-            family_kana=self.family_kana.text(),
-            given_kana=self.given_kana.text(),
+            **self.names.values(),
             title=self.title.text(),
             organisation_id=str(self.organisation.currentData() or "") or None,
             affiliation=self.affiliation.text(),
@@ -189,12 +144,6 @@ class LecturerDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; a refusal keeps the form open."""
-        try:
-            if self.lecturer_id:
-                self.saved = partners.update_lecturer(self.ctx, self.lecturer_id, self.value())
-            else:
-                self.saved = partners.add_lecturer(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.lecturer_id, partners.add_lecturer, partners.update_lecturer, self.value
+        )

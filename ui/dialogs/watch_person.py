@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,12 +31,11 @@ from PySide6.QtWidgets import (
 
 from app import postal, watch
 from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import BaseDialog
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.dialogs.visit import SAVE_KEYS, fill_combo, pydate, qdate
 from ui.keys import shortcut
-from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+from ui.widgets.person_name import PersonNameFields
 
 
 class WatchPersonDialog(BaseDialog):
@@ -75,14 +73,8 @@ class WatchPersonDialog(BaseDialog):
         consent_form.addRow(self.consent_sharing)
         self.consent_given.toggled.connect(self._consent_toggled)
 
-        self.family_name = ReadingCaptureLineEdit()
-        self.given_name = ReadingCaptureLineEdit()
-        self.family_kana = QLineEdit()
-        self.given_kana = QLineEdit()
-        self._followers = [
-            connect_reading(self.family_name, self.family_kana),
-            connect_reading(self.given_name, self.given_kana),
-        ]
+        self.names = PersonNameFields()
+        self.family_name, self.given_name, self.family_kana, self.given_kana = self.names.edits()
         self.postal_code = QLineEdit()
         self.postal_code.setPlaceholderText("123-4567")
         self.postal_button = QPushButton(_("Find address"))
@@ -92,18 +84,7 @@ class WatchPersonDialog(BaseDialog):
         fill_combo(self.household, watch.HOUSEHOLDS, "alone")
         who = QGroupBox(_("Person"))
         who_form = QFormLayout(who)
-        names = QHBoxLayout()
-        names.addWidget(QLabel(_("Family")))
-        names.addWidget(self.family_name)
-        names.addWidget(QLabel(_("Given")))
-        names.addWidget(self.given_name)
-        kana = QHBoxLayout()
-        kana.addWidget(QLabel(_("Family")))
-        kana.addWidget(self.family_kana)
-        kana.addWidget(QLabel(_("Given")))
-        kana.addWidget(self.given_kana)
-        who_form.addRow(_("Name"), names)
-        who_form.addRow(_("Reading (katakana)"), kana)
+        self.names.add_rows(who_form)
         postal_row = QHBoxLayout()
         postal_row.addWidget(self.postal_code)
         postal_row.addWidget(self.postal_button)
@@ -174,13 +155,7 @@ class WatchPersonDialog(BaseDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
@@ -228,10 +203,7 @@ class WatchPersonDialog(BaseDialog):
             self.consent_scope.setText(p.consent.scope)
             self.consent_by.setText(p.consent.obtained_by)
             self.consent_sharing.setChecked(p.consent.emergency_sharing)
-        self.family_name.setText(p.family_name)
-        self.given_name.setText(p.given_name)
-        self.family_kana.setText(p.family_kana)
-        self.given_kana.setText(p.given_kana)
+        self.names.set_values(p.family_name, p.given_name, p.family_kana, p.given_kana)
         self.postal_code.setText(p.postal_code)
         self.address.setText(p.address)
         self.phone.setText(p.phone)
@@ -304,10 +276,7 @@ class WatchPersonDialog(BaseDialog):
                 emergency_sharing=self.consent_sharing.isChecked(),
             )
         return watch.PersonInput(
-            family_name=self.family_name.text(),
-            given_name=self.given_name.text(),
-            family_kana=self.family_kana.text(),
-            given_kana=self.given_kana.text(),
+            **self.names.values(),
             postal_code=self.postal_code.text(),
             address=self.address.text(),
             phone=self.phone.text(),
@@ -325,12 +294,6 @@ class WatchPersonDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
-        try:
-            if self.person_id:
-                self.saved = watch.update_person(self.ctx, self.person_id, self.value())
-            else:
-                self.saved = watch.add_person(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.person_id, watch.add_person, watch.update_person, self.value
+        )
