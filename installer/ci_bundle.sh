@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-# The 150 MB goal is for the Windows installer's folder. The Linux folder also carries ICU's
-# 31 MB data and the system libraries of X11, Wayland and CUPS, so here the hard limit is a
-# guard against a sudden growth, and the goal is reported beside it.
+# The 150 MB goal is for the Windows folder (installer/estimate_windows_size.py puts it near
+# 123 MB). The Linux folder measured 139 MB when this was written (desktop libraries left to
+# the system, ICU's data slimmed); the limit is a guard about 12 % above that against a sudden
+# growth, and the goal is reported beside it.
 GOAL_MB=150
-LIMIT_MB="${TSUNAGU_BUNDLE_LIMIT_MB:-230}"
+LIMIT_MB="${TSUNAGU_BUNDLE_LIMIT_MB:-155}"
 
 installer/build.sh
 

@@ -25,9 +25,9 @@ WINDOWS = sys.platform == "win32"
 WINDOW_EXE = BUNDLE / ("Tsunagu.exe" if WINDOWS else "Tsunagu")
 CLI_EXE = BUNDLE / ("tsunagu-cli.exe" if WINDOWS else "Tsunagu")
 GOAL_MB = 150
-# The goal is the Windows folder's. A Linux folder also carries ICU's data (31 MB) and the
-# X11/Wayland/CUPS libraries, so there the assertion is installer/ci_bundle.sh's guard.
-LIMIT_MB = GOAL_MB if WINDOWS else 230
+# The goal is the Windows folder's. On Linux the assertion is installer/ci_bundle.sh's guard
+# (about 12 % above the 139 MB measured when it was set).
+LIMIT_MB = GOAL_MB if WINDOWS else 155
 
 pytestmark = pytest.mark.skipif(not CLI_EXE.exists(), reason="no bundle: run installer/build.sh")
 
