@@ -25,6 +25,19 @@ class ChapterInfo:
 
 
 @dataclass(frozen=True)
+class ChapterChoice:
+    """A chapter a list or report can be filtered to."""
+
+    id: str
+    name: str
+    municipality: str
+
+
+# Whoever may see any list a chapter filter sits on may see the chapters' names.
+LIST_PERMISSIONS = ("roster.read", "events.read", "watch.read_all", "watch.own", "reports.read")
+
+
+@dataclass(frozen=True)
 class Preferences:
     """Settings a person changes in the settings dialog."""
 
@@ -85,6 +98,35 @@ def current_chapter(ctx: Context) -> ChapterInfo | None:
     with ctx.db.transaction() as s:
         row = s.get(Chapter, ctx.db.chapter_id)
         return None if row is None else ChapterInfo(row.id, row.name, row.municipality)
+
+
+def known_chapters(ctx: Context) -> list[ChapterChoice]:
+    """Every chapter this database knows, by name (headquarters: all of them)."""
+    if not any(ctx.actor.can(p) for p in LIST_PERMISSIONS):
+        ctx.require(LIST_PERMISSIONS[0])
+    with ctx.db.transaction() as s:
+        rows = s.scalars(select(Chapter).where(Chapter.deleted.is_(False)))
+        return sorted(
+            (ChapterChoice(c.id, c.name, c.municipality) for c in rows),
+            key=lambda c: (c.name, c.id),
+        )
+
+
+def resolve_chapter(ctx: Context, value: str) -> ChapterChoice:
+    """A chapter given by its name or a unique prefix of its id."""
+    value = value.strip()
+    choices = known_chapters(ctx)
+    for c in choices:
+        if c.name == value:
+            return c
+    found = [c for c in choices if value and c.id.startswith(value)]
+    if len(found) == 1:
+        return found[0]
+    raise UserError(
+        _("No chapter is called {name}. Chapters: {choices}").format(
+            name=value, choices=", ".join(c.name for c in choices) or "—"
+        )
+    )
 
 
 def rename_chapter(ctx: Context, name: str) -> ChapterInfo:

@@ -84,8 +84,15 @@ def _register_core(sub: Any) -> None:
     p = msub.add_parser("list", help=_("list members in gojūon order"))
     p.add_argument("--search", default="", metavar="TEXT")
     p.add_argument("--all", action="store_true", help=_("include retired members"))
+    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_list)
+
+
+def chapter_id_of(ctx: Context, name: str | None) -> str | None:
+    """The id of the chapter named by --chapter (name or unique id prefix); None when not given."""
+    name = (name or "").strip()
+    return chapter.resolve_chapter(ctx, name).id if name else None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -144,9 +151,11 @@ def cmd_members_export(args: argparse.Namespace) -> int:
 
 
 def cmd_members_list(args: argparse.Namespace) -> int:
-    """members list [--search TEXT] [--json]"""
+    """members list [--search TEXT] [--chapter NAME] [--json]"""
     with opened(args) as ctx:
-        views = members.list_members(ctx, args.search, include_retired=args.all)
+        views = members.list_members(
+            ctx, args.search, include_retired=args.all, chapter_id=chapter_id_of(ctx, args.chapter)
+        )
     if args.json:
         print_json(views)
         return EXIT_OK

@@ -45,7 +45,7 @@ from typing import Any
 
 from app import events
 from app.cli import EXIT_OK, print_json, say
-from app.commands import opened
+from app.commands import chapter_id_of, opened
 from app.dates import format_date
 from app.i18n import current_language
 from app.i18n import gettext as _
@@ -59,6 +59,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--fiscal-year", type=int, metavar="Y", help=_("only fiscal year Y (April–March)")
     )
+    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_list)
     p = esub.add_parser("show", help=_("one event with its registrations"))
@@ -77,9 +78,10 @@ def _when(row_start: Any) -> str:
 
 
 def cmd_events_list(args: argparse.Namespace) -> int:
-    """events list [--fiscal-year Y] [--json]"""
+    """events list [--fiscal-year Y] [--chapter NAME] [--json]"""
     with opened(args) as ctx:
-        rows = events.list_events(ctx, args.fiscal_year)
+        chosen = chapter_id_of(ctx, args.chapter)
+        rows = events.list_events(ctx, args.fiscal_year, chapter_id=chosen)
     if args.json:
         print_json(rows)
         return EXIT_OK

@@ -1213,13 +1213,17 @@ def list_events(
     kind: str | None = None,
     status: str | None = None,
     query: str = "",
+    chapter_id: str | None = None,
 ) -> list[EventRow]:
-    """Events by date (undated ones last), optionally of one fiscal year, kind or status.
+    """Events by date (undated ones last), optionally of one fiscal year, kind, status or
+    chapter (`chapter_id`, at headquarters; None: every chapter's).
 
     An event belongs to a fiscal year when its date, or any of its dates, falls in it.
     """
     ctx.require("events.read")
     stmt = select(Event).where(Event.deleted.is_(False))
+    if chapter_id is not None:
+        stmt = stmt.where(Event.chapter_id == chapter_id)
     if kind:
         stmt = stmt.where(Event.kind == kind)
     if status:

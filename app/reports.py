@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.chapter import ChapterChoice, known_chapters, resolve_chapter
 from app.context import Context
 from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range
 from app.dates import format_fiscal_year as _format_fiscal_year
@@ -373,15 +374,6 @@ class AnnualReport:
         return [a for g in self.groups for a in g.activities]
 
 
-@dataclass(frozen=True)
-class ChapterChoice:
-    """A chapter the report can be filtered to."""
-
-    id: str
-    name: str
-    municipality: str
-
-
 # --- scope -----------------------------------------------------------------------------------
 
 
@@ -407,28 +399,7 @@ def _chapters(s: Session) -> dict[str, Chapter]:
 def chapter_choices(ctx: Context) -> list[ChapterChoice]:
     """Every chapter this database knows, by name (headquarters: all of them)."""
     ctx.require("reports.read")
-    with ctx.db.transaction() as s:
-        rows = _chapters(s).values()
-        return sorted(
-            (ChapterChoice(c.id, c.name, c.municipality) for c in rows), key=lambda c: c.name
-        )
-
-
-def resolve_chapter(ctx: Context, value: str) -> ChapterChoice:
-    """A chapter given by its name or a unique prefix of its id."""
-    value = value.strip()
-    choices = chapter_choices(ctx)
-    for c in choices:
-        if c.name == value:
-            return c
-    found = [c for c in choices if value and c.id.startswith(value)]
-    if len(found) == 1:
-        return found[0]
-    raise UserError(
-        _("No chapter is called {name}. Chapters: {choices}").format(
-            name=value, choices=", ".join(c.name for c in choices) or "—"
-        )
-    )
+    return known_chapters(ctx)
 
 
 def _group_of(ref: _EventRef, chapters: dict[str, Chapter]) -> tuple[str, str, str]:

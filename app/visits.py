@@ -567,15 +567,24 @@ def get_follow_up(ctx: Context, follow_id: str) -> FollowUpView:
 
 @audited_denials
 def list_follow_ups(
-    ctx: Context, open_only: bool = True, person_id: str | None = None
+    ctx: Context,
+    open_only: bool = True,
+    person_id: str | None = None,
+    *,
+    chapter_id: str | None = None,
 ) -> list[FollowUpView]:
-    """Follow-ups the actor may see: emergencies first, then the oldest first."""
+    """Follow-ups the actor may see: emergencies first, then the oldest first.
+
+    `chapter_id` keeps those of one chapter's people (None: every chapter's).
+    """
     require_access(ctx)
     stmt = (
         select(FollowUp, WatchedPerson)
         .join(WatchedPerson, WatchedPerson.id == FollowUp.person_id)
         .where(FollowUp.deleted.is_(False), WatchedPerson.erased.is_(False))
     )
+    if chapter_id is not None:
+        stmt = stmt.where(WatchedPerson.chapter_id == chapter_id)
     visible = visible_clause(ctx, FollowUp.person_id)
     if visible is not None:
         stmt = stmt.where(visible)
@@ -662,12 +671,14 @@ def _last_contact_column() -> Any:
     return stmt.scalar_subquery().label("last_contact")
 
 
-def _visible_active(ctx: Context) -> list[Any]:
+def _visible_active(ctx: Context, chapter_id: str | None = None) -> list[Any]:
     where: list[Any] = [
         WatchedPerson.deleted.is_(False),
         WatchedPerson.erased.is_(False),
         WatchedPerson.status == ACTIVE,
     ]
+    if chapter_id is not None:
+        where.append(WatchedPerson.chapter_id == chapter_id)
     visible = visible_clause(ctx, WatchedPerson.id)
     if visible is not None:
         where.append(visible)
@@ -701,12 +712,19 @@ def _volunteer_names(s: Session) -> dict[str, list[str]]:
     return out
 
 
-def due_list(ctx: Context, today: date | None = None, soon_days: int = SOON_DAYS) -> list[DueItem]:
+def due_list(
+    ctx: Context,
+    today: date | None = None,
+    soon_days: int = SOON_DAYS,
+    *,
+    chapter_id: str | None = None,
+) -> list[DueItem]:
     """Overdue people (most overdue first), then those due within `soon_days`, then the
-    open follow-ups (emergencies first). Only active people the actor may see."""
+    open follow-ups (emergencies first). Only active people the actor may see, of one
+    chapter when `chapter_id` is given (headquarters)."""
     require_access(ctx)
     today = today or date.today()
-    where = _visible_active(ctx)
+    where = _visible_active(ctx, chapter_id)
     # Raw strings for the dates: 10,000 rows through the ORM's type processing cost more
     # than the query itself.
     stmt = select(
@@ -772,7 +790,7 @@ def due_list(ctx: Context, today: date | None = None, soon_days: int = SOON_DAYS
                 last_n is None,
             )
         )
-    items.extend(_follow_up_items(ctx, today))
+    items.extend(_follow_up_items(ctx, today, chapter_id))
     return items
 
 
@@ -808,8 +826,8 @@ def _people(s: Session, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def _follow_up_items(ctx: Context, today: date) -> list[DueItem]:
-    follows = list_follow_ups(ctx, open_only=True)
+def _follow_up_items(ctx: Context, today: date, chapter_id: str | None = None) -> list[DueItem]:
+    follows = list_follow_ups(ctx, open_only=True, chapter_id=chapter_id)
     if not follows:
         return []
     ids = sorted({f.person_id for f in follows})

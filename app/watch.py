@@ -616,13 +616,24 @@ def _like_escape(value: str) -> str:
 
 
 def list_people(
-    ctx: Context, query: str = "", include_ended: bool = False, volunteer_id: str | None = None
+    ctx: Context,
+    query: str = "",
+    include_ended: bool = False,
+    volunteer_id: str | None = None,
+    *,
+    chapter_id: str | None = None,
 ) -> list[PersonRow]:
-    """The people the actor may see, in gojūon order (erased people never appear)."""
+    """The people the actor may see, in gojūon order (erased people never appear).
+
+    `chapter_id` keeps one chapter's people (headquarters); it only ever narrows what the
+    actor may see: a visitor still sees only their own people.
+    """
     require_access(ctx)
     stmt = select(WatchedPerson).where(
         WatchedPerson.deleted.is_(False), WatchedPerson.erased.is_(False)
     )
+    if chapter_id is not None:
+        stmt = stmt.where(WatchedPerson.chapter_id == chapter_id)
     visible = visible_clause(ctx, WatchedPerson.id)
     if visible is not None:
         stmt = stmt.where(visible)

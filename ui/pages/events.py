@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +38,7 @@ from ui.keys import shortcut
 from ui.models.event_table import EventTableModel, short_when
 from ui.models.registration_table import RegistrationTableModel
 from ui.tasks import run_with_progress
+from ui.widgets.chapter_filter import ChapterFilter
 
 
 def _table(model: Any) -> QTableView:
@@ -88,6 +89,7 @@ class EventsPage(QWidget):
         self.status.addItem(_("Any status"), "")
         for key in events.STATUSES:
             self.status.addItem(events.status_label(key), key)
+        self.chapter_filter = ChapterFilter(ctx)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: title, series or venue"))
         self.search.setClearButtonEnabled(True)
@@ -126,6 +128,7 @@ class EventsPage(QWidget):
         filters.addWidget(self.year)
         filters.addWidget(self.kind)
         filters.addWidget(self.status)
+        filters.addWidget(self.chapter_filter)
         filters.addWidget(self.search, 1)
         plan_buttons = QHBoxLayout()
         for b in (self.new_button, self.edit_button, self.cancel_button, self.held_button):
@@ -183,6 +186,7 @@ class EventsPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         for combo in (self.year, self.kind, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.chapter_filter.changed.connect(lambda _c: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._event_chosen())
         self.table.doubleClicked.connect(lambda _i: self.edit_event())
         self.occurrence.currentIndexChanged.connect(lambda _i: self.refresh_registrations())
@@ -223,6 +227,11 @@ class EventsPage(QWidget):
 
     # --- the event list --------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # A sync may have brought a new chapter since the page was last shown.
+        self.chapter_filter.reload()
+        super().showEvent(event)
+
     def _fill_years(self) -> None:
         self.year.blockSignals(True)
         self.year.clear()
@@ -254,6 +263,7 @@ class EventsPage(QWidget):
                 kind=str(self.kind.currentData() or "") or None,
                 status=str(self.status.currentData() or "") or None,
                 query=self.search.text(),
+                chapter_id=self.chapter_filter.chapter_id(),
             )
         except UserError as exc:
             show_error(self, _("Events"), exc.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +28,7 @@ from ui.dialogs.base import confirm, show_error
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.tasks import run_with_progress
+from ui.widgets.chapter_filter import ChapterFilter
 
 
 class MembersPage(QWidget):
@@ -40,13 +41,14 @@ class MembersPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = MemberTableModel(
-            lambda q, r: members.search_ids(ctx, q, r),
+            lambda q, r: members.search_ids(ctx, q, r, chapter_id=self.chapter_filter.chapter_id()),
             lambda ids: members.rows_for(ctx, ids),
             self,
         )
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name, reading, member no. or phone"))
         self.search.setClearButtonEnabled(True)
+        self.chapter_filter = ChapterFilter(ctx)
         self.show_retired = QCheckBox(_("Show retired members"))
         self.count_label = QLabel("")
         self.table = QTableView()
@@ -77,6 +79,7 @@ class MembersPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.chapter_filter)
         top.addWidget(self.show_retired)
         buttons = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.retire_button):
@@ -98,6 +101,7 @@ class MembersPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._focus_first)
         self.show_retired.toggled.connect(lambda _c: self.refresh())
+        self.chapter_filter.changed.connect(lambda _c: self.refresh())
         self.add_button.clicked.connect(self.add_member)
         self.edit_button.clicked.connect(self.edit_member)
         self.retire_button.clicked.connect(self.retire_or_reinstate)
@@ -113,6 +117,11 @@ class MembersPage(QWidget):
             b.setVisible(writable)
         self.export_button.setVisible(ctx.actor.can("roster.export"))
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # A sync may have brought a new chapter since the page was last shown.
+        self.chapter_filter.reload()
+        super().showEvent(event)
 
     def refresh(self) -> None:
         """Search again and show the count."""

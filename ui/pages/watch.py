@@ -31,6 +31,7 @@ from ui.dialogs.base import confirm, show_error
 from ui.keys import shortcut
 from ui.models.due_table import DueTableModel
 from ui.models.watch_people import WatchPeopleModel
+from ui.widgets.chapter_filter import ChapterFilter
 
 
 def _table(model: QAbstractItemModel) -> QTableView:
@@ -76,6 +77,8 @@ class WatchPage(QWidget):
             self._counts_only(layout)
             return
 
+        # One filter for both lists: at headquarters one looks after one chapter at a time.
+        self.chapter_filter = ChapterFilter(ctx)
         self.due_model = DueTableModel(self)
         self.due_table = _table(self.due_model)
         self.due_table.setAccessibleName(_("Due and overdue visits, open follow-ups"))
@@ -148,6 +151,10 @@ class WatchPage(QWidget):
         splitter.addWidget(due_box)
         splitter.addWidget(people_box)
         splitter.setChildrenCollapsible(False)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.chapter_filter)
+        filter_row.addStretch(1)
+        layout.addLayout(filter_row)
         layout.addWidget(splitter, 1)
 
         for b in (
@@ -168,6 +175,7 @@ class WatchPage(QWidget):
         self._debounce.timeout.connect(self.refresh_people)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.show_ended.toggled.connect(lambda _c: self.refresh_people())
+        self.chapter_filter.changed.connect(lambda _c: self.refresh())
         self.due_table.activated.connect(lambda _i: self.open_due())
         self.people_table.activated.connect(lambda _i: self._person_activated())
         self.log_button.clicked.connect(self.log_visit)
@@ -241,6 +249,8 @@ class WatchPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         if self.allowed:
+            # A sync may have brought a new chapter (reload refreshes if the choice went).
+            self.chapter_filter.reload()
             self.refresh_due()
         super().showEvent(event)
 
@@ -254,7 +264,7 @@ class WatchPage(QWidget):
     def refresh_due(self) -> None:
         """The due list, keeping the selection where it can."""
         keep = self.current_due_id()
-        items = visits.due_list(self.ctx)
+        items = visits.due_list(self.ctx, chapter_id=self.chapter_filter.chapter_id())
         self.due_model.set_rows(items)
         overdue = sum(1 for i in items if i.kind == visits.OVERDUE)
         follow = sum(1 for i in items if i.kind == visits.FOLLOW_UP)
@@ -270,7 +280,12 @@ class WatchPage(QWidget):
     def refresh_people(self) -> None:
         """The people list for the search and filter."""
         keep = self.current_person_id()
-        rows = watch.list_people(self.ctx, self.search.text(), self.show_ended.isChecked())
+        rows = watch.list_people(
+            self.ctx,
+            self.search.text(),
+            self.show_ended.isChecked(),
+            chapter_id=self.chapter_filter.chapter_id(),
+        )
         self.people_model.set_rows(rows)
         self.people_count.setText(_("{count} people").format(count=len(rows)))
         self._reselect(self.people_table, self.people_model.row_of(keep) if keep else -1)
