@@ -10,6 +10,10 @@
   #define AppVersion "0.1.0"
 #endif
 #define AppExe "Tsunagu.exe"
+; The PyInstaller folder to pack, relative to this script; another folder with /DBundleDir=C:\path.
+#ifndef BundleDir
+  #define BundleDir "..\dist\Tsunagu"
+#endif
 
 [Setup]
 AppId={{5C0A6E2D-9B1F-4E57-A3C4-7D2B8F61E0A9}
@@ -45,18 +49,21 @@ Name: "ja"; MessagesFile: "compiler:Languages\Japanese.isl"
 Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [CustomMessages]
+; DataKept comes just before Inno Setup's own "removed" message, so it speaks only of the data.
 ja.ShortcutName=つなぐ
 en.ShortcutName=Tsunagu
 ja.ShortcutComment=まちづくりグループの名簿・活動・見守り
 en.ShortcutComment=The chapter's roster, events and watch-over
-ja.DataKept=つなぐのプログラムを削除しました。%n%n会員名簿などのデータとバックアップは消していません。次のフォルダーに残っています:%n%1%n%nこのパソコンで使わなくなり、本部へ送り終えたあとで、必要であれば手で削除してください。
-en.DataKept=Tsunagu has been removed.%n%nThe chapter's data and its backups were not deleted. They are still in this folder:%n%1%n%nDelete it yourself only once the data is no longer needed here and headquarters has it.
+ja.DataKept=会員名簿などのデータとバックアップは消していません。次のフォルダーに残っています:%n%1%n%nこのパソコンで使わなくなり、本部へ送り終えたあとで、必要であれば手で削除してください。
+en.DataKept=The chapter's data and its backups were not deleted. They are still in this folder:%n%1%n%nDelete it yourself only once the data is no longer needed here and headquarters has it.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [Files]
-Source: "..\dist\Tsunagu\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; The bundle carries OFL.txt beside the fonts deep in _internal; this copy is where a person looks.
+Source: "..\resources\fonts\OFL.txt"; DestDir: "{app}\licenses"; DestName: "BIZ-UDGothic-OFL.txt"; Flags: ignoreversion
 
 [Icons]
 Name: "{group}\{cm:ShortcutName}"; Filename: "{app}\{#AppExe}"; Comment: "{cm:ShortcutComment}"
