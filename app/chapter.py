@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
-from db.models import Chapter, Setting
+from db.models import Chapter, Event, Member, Setting, WatchedPerson
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
 
@@ -100,12 +100,24 @@ def current_chapter(ctx: Context) -> ChapterInfo | None:
         return None if row is None else ChapterInfo(row.id, row.name, row.municipality)
 
 
-def known_chapters(ctx: Context) -> list[ChapterChoice]:
-    """Every chapter this database knows, by name (headquarters: all of them)."""
+# The lists that can be narrowed to one chapter, and the table whose rows they show.
+AREAS: dict[str, Any] = {"members": Member, "events": Event, "watch": WatchedPerson}
+
+
+def known_chapters(ctx: Context, area: str | None = None) -> list[ChapterChoice]:
+    """Every chapter this database knows, by name (headquarters: all of them); with `area`
+    ("members", "events", "watch") only those that have rows in that list, so a chapter's
+    own database, which may know its neighbours' names, offers no choice that shows nothing."""
     if not any(ctx.actor.can(p) for p in LIST_PERMISSIONS):
         ctx.require(LIST_PERMISSIONS[0])
     with ctx.db.transaction() as s:
-        rows = s.scalars(select(Chapter).where(Chapter.deleted.is_(False)))
+        query = select(Chapter).where(Chapter.deleted.is_(False))
+        if area is not None:
+            model = AREAS[area]
+            query = query.where(
+                Chapter.id.in_(select(model.chapter_id).where(model.deleted.is_(False)).distinct())
+            )
+        rows = s.scalars(query)
         return sorted(
             (ChapterChoice(c.id, c.name, c.municipality) for c in rows),
             key=lambda c: (c.name, c.id),

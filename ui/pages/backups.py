@@ -28,6 +28,7 @@ from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm, show_error
 from ui.tasks import run_with_progress
+from ui.widgets.flow_layout import FlowLayout
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -151,14 +152,16 @@ class BackupsPage(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
         self.default_button.clicked.connect(lambda: self.set_folder(None))
         self.show_button.clicked.connect(self.show_folder)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for button in (self.backup_button, self.restore_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_label, 1)
+        folder_buttons = FlowLayout()  # wraps under large text instead of widening the window
         for button in (self.show_button, self.folder_button, self.default_button):
-            folder_row.addWidget(button)
+            folder_buttons.addWidget(button)
+        folder_row.addLayout(folder_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(folder_row)

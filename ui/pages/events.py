@@ -39,6 +39,7 @@ from ui.models.event_table import EventTableModel, short_when
 from ui.models.registration_table import RegistrationTableModel
 from ui.tasks import run_with_progress
 from ui.widgets.chapter_filter import ChapterFilter
+from ui.widgets.flow_layout import FlowLayout
 
 
 def _table(model: Any) -> QTableView:
@@ -89,7 +90,7 @@ class EventsPage(QWidget):
         self.status.addItem(_("Any status"), "")
         for key in events.STATUSES:
             self.status.addItem(events.status_label(key), key)
-        self.chapter_filter = ChapterFilter(ctx)
+        self.chapter_filter = ChapterFilter(ctx, area="events")
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: title, series or venue"))
         self.search.setClearButtonEnabled(True)
@@ -124,18 +125,20 @@ class EventsPage(QWidget):
         self.cancel_reg_button = QPushButton(_("Cancel registration…"))
         self.reception_button = QPushButton(_("Reception desk…"))
 
-        filters = QHBoxLayout()
+        # The search box takes a line of its own so the choices can wrap on a narrow screen.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        filters = FlowLayout()
         filters.addWidget(self.year)
         filters.addWidget(self.kind)
         filters.addWidget(self.status)
         filters.addWidget(self.chapter_filter)
-        filters.addWidget(self.search, 1)
-        plan_buttons = QHBoxLayout()
+        plan_buttons = FlowLayout()
         for b in (self.new_button, self.edit_button, self.cancel_button, self.held_button):
             plan_buttons.addWidget(b)
         plan_buttons.addStretch(1)
         plan_buttons.addWidget(self.import_button)
-        print_row = QHBoxLayout()
+        print_row = FlowLayout()
         print_row.addWidget(QLabel(_("Print:")))
         for b in self.print_buttons.values():
             print_row.addWidget(b)
@@ -143,6 +146,7 @@ class EventsPage(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(search_row)
         top_layout.addLayout(filters)
         top_layout.addWidget(self.count_label)
         top_layout.addWidget(self.table, 1)
@@ -153,7 +157,7 @@ class EventsPage(QWidget):
         head.addWidget(self.summary, 1)
         head.addWidget(self.occurrence_label)
         head.addWidget(self.occurrence)
-        reg_buttons = QHBoxLayout()
+        reg_buttons = FlowLayout()
         for b in (
             self.member_button,
             self.guest_button,

@@ -29,6 +29,7 @@ from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.tasks import run_with_progress
 from ui.widgets.chapter_filter import ChapterFilter
+from ui.widgets.flow_layout import FlowLayout
 
 
 class MembersPage(QWidget):
@@ -48,7 +49,7 @@ class MembersPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name, reading, member no. or phone"))
         self.search.setClearButtonEnabled(True)
-        self.chapter_filter = ChapterFilter(ctx)
+        self.chapter_filter = ChapterFilter(ctx, area="members")
         self.show_retired = QCheckBox(_("Show retired members"))
         self.count_label = QLabel("")
         self.table = QTableView()
@@ -77,11 +78,14 @@ class MembersPage(QWidget):
         self.undo_bar.hide()
         self._undo_id: str | None = None
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.chapter_filter)
-        top.addWidget(self.show_retired)
-        buttons = QHBoxLayout()
+        # The search box takes a line of its own so the choices can wrap on a narrow screen.
+        top = QVBoxLayout()
+        top.addWidget(self.search)
+        choices = FlowLayout()
+        choices.addWidget(self.chapter_filter)
+        choices.addWidget(self.show_retired)
+        top.addLayout(choices)
+        buttons = FlowLayout()
         for b in (self.add_button, self.edit_button, self.retire_button):
             buttons.addWidget(b)
         buttons.addStretch(1)

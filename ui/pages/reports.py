@@ -38,6 +38,7 @@ from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
 from ui.tasks import run_with_progress
 from ui.widgets.chart import BLUE, GREEN, ORANGE, BarChart, Series
+from ui.widgets.flow_layout import FlowLayout
 
 
 def summary_text(report: reports.AnnualReport) -> str:
@@ -181,7 +182,7 @@ class ReportsPage(QWidget):
         self.tabs.addTab(scroll, _("Statistics"))
         self.tabs.addTab(self.details, _("Themes, connections, watch-over"))
 
-        top = QHBoxLayout()
+        top = FlowLayout()
         top.addWidget(year_label)
         top.addWidget(self.year)
         top.addWidget(group_label)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -33,6 +32,7 @@ from app.sync import exchange
 from ui.dialogs.base import show_error
 from ui.models.sync_tables import ChapterStatusModel, ConflictListModel, when
 from ui.tasks import run_with_progress
+from ui.widgets.flow_layout import FlowLayout
 
 PACKAGE_FILTER = "Tsunagu (*.tsync);;All files (*)"
 
@@ -76,7 +76,7 @@ class SyncPage(QWidget):
         self.import_button.clicked.connect(self.import_packages)
         self.join_button.clicked.connect(self.join_headquarters)
         self.add_chapter_button.clicked.connect(self.add_chapter)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for b in (self.export_button, self.import_button, self.add_chapter_button):
             buttons.addWidget(b)
         buttons.addWidget(self.join_button)
@@ -94,14 +94,14 @@ class SyncPage(QWidget):
         self.decide_button.clicked.connect(self.decide_conflict)
         self.conflict_box = QGroupBox()
         conflict_layout = QVBoxLayout(self.conflict_box)
-        conflict_layout.addWidget(
-            QLabel(
-                _(
-                    "A record changed in two places at once is listed here; nothing is lost "
-                    "until you choose."
-                )
+        explain = QLabel(
+            _(
+                "A record changed in two places at once is listed here; nothing is lost "
+                "until you choose."
             )
         )
+        explain.setWordWrap(True)
+        conflict_layout.addWidget(explain)
         conflict_layout.addWidget(self.conflict_view)
         conflict_layout.addWidget(self.decide_button)
 

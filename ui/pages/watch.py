@@ -32,6 +32,7 @@ from ui.keys import shortcut
 from ui.models.due_table import DueTableModel
 from ui.models.watch_people import WatchPeopleModel
 from ui.widgets.chapter_filter import ChapterFilter
+from ui.widgets.flow_layout import FlowLayout
 
 
 def _table(model: QAbstractItemModel) -> QTableView:
@@ -78,7 +79,7 @@ class WatchPage(QWidget):
             return
 
         # One filter for both lists: at headquarters one looks after one chapter at a time.
-        self.chapter_filter = ChapterFilter(ctx)
+        self.chapter_filter = ChapterFilter(ctx, area="watch")
         self.due_model = DueTableModel(self)
         self.due_table = _table(self.due_model)
         self.due_table.setAccessibleName(_("Due and overdue visits, open follow-ups"))
@@ -90,9 +91,10 @@ class WatchPage(QWidget):
         due_box = QWidget()
         due_layout = QVBoxLayout(due_box)
         due_layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
+        top = FlowLayout()
         top.addWidget(_heading(_("Due and overdue")))
-        top.addWidget(self.due_count, 1)
+        top.addWidget(self.due_count)
+        top.addStretch(1)
         top.addWidget(self.log_button)
         top.addWidget(self.follow_button)
         top.addWidget(self.refresh_button)
@@ -124,7 +126,7 @@ class WatchPage(QWidget):
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.show_ended)
         search_row.addWidget(self.people_count)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for b in (
             self.new_button,
             self.edit_button,

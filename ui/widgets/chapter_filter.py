@@ -13,17 +13,21 @@ from app.i18n import gettext as _
 class ChapterFilter(QWidget):
     """A labelled combo: "All chapters" first, then every chapter the database knows by name.
 
-    Hidden unless the database knows more than one chapter (a chapter's own database knows
-    only itself). Made without a parent, it joins the tab order where the page's layout puts
+    Hidden unless the list (`area`: "members", "events", "watch") holds rows of more than one
+    chapter, as at headquarters; a chapter's own database holds only its own. Made without a
+    parent, it joins the tab order where the page's layout puts
     it; it never shows itself while parentless (that would open a window of its own).
     """
 
     # The chosen chapter's id, or None for all chapters.
     changed = Signal(object)
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: Context, parent: QWidget | None = None, *, area: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.area = area
         self.label = QLabel(_("&Chapter:"))
         self.combo = QComboBox()
         self.combo.setAccessibleName(_("Chapter"))
@@ -57,7 +61,7 @@ class ChapterFilter(QWidget):
         Emits `changed` only when the chosen chapter is gone and the choice falls back to all.
         """
         keep = self.chapter_id()
-        choices = chapter.known_chapters(self.ctx)
+        choices = chapter.known_chapters(self.ctx, self.area)
         self._count = len(choices)
         self.combo.blockSignals(True)
         try:

@@ -172,3 +172,23 @@ def test_models_stay_sound_after_filtering(qtbot: QtBot, fed: Fed, qtmodeltester
     choose(watch_page.chapter_filter, "荒川")
     qtmodeltester.check(watch_page.people_model)
     qtmodeltester.check(watch_page.due_model)
+
+
+def test_a_list_offers_only_chapters_it_holds_rows_of(qtbot: QtBot, demo_ctx: Context) -> None:
+    """The demo knows the seed's chapter names, but its roster is one chapter's: the
+    members page offers no choice, while headquarters' pages offer both chapters."""
+    from app import chapter
+
+    assert len(chapter.known_chapters(demo_ctx)) > 1
+    assert len(chapter.known_chapters(demo_ctx, "members")) == 1
+    page = MembersPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.chapter_filter.isVisible()
+
+
+def test_headquarters_lists_offer_the_chapters_with_rows(fed: Fed) -> None:
+    from app import chapter
+
+    for area in ("members", "events", "watch"):
+        assert {c.name for c in chapter.known_chapters(fed.world.hq, area)} == set(CHAPTERS)
