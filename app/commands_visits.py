@@ -1,4 +1,4 @@
-"""`visits due [--json]` and `print visit-forms [--volunteer ID] -o FILE.pdf`.
+"""`visits due [--chapter NAME] [--json]` and `print visit-forms [--volunteer ID] -o FILE.pdf`.
 
 `print` is shared with the event prints (app/commands_print.py, which registers first): this
 module adds `visit-forms` to the existing `print` group, through commands_print's
@@ -14,7 +14,7 @@ from typing import Any
 
 from app import visits
 from app.cli import EXIT_OK, print_json, say
-from app.commands import opened
+from app.commands import chapter_id_of, opened
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.i18n import ngettext
@@ -54,6 +54,7 @@ def register(sub: Any) -> None:
     vsub = v.add_subparsers(dest="visits_command")
     p = vsub.add_parser("due", help=_("overdue first, then due soon, then open follow-ups"))
     p.add_argument("--json", action="store_true")
+    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
     p.set_defaults(handler=cmd_visits_due)
 
     p = print_group(sub).add_parser(
@@ -80,9 +81,9 @@ def _line(item: visits.DueItem) -> str:
 
 
 def cmd_visits_due(args: argparse.Namespace) -> int:
-    """visits due [--json]"""
+    """visits due [--chapter NAME] [--json]"""
     with opened(args) as ctx:
-        items = visits.due_list(ctx)
+        items = visits.due_list(ctx, chapter_id=chapter_id_of(ctx, args.chapter))
     if args.json:
         print_json([item._asdict() for item in items])
         return EXIT_OK

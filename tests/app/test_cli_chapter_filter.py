@@ -1,4 +1,4 @@
-"""`members list --chapter` and `events list --chapter` at headquarters, through main.py."""
+"""`members list`, `events list` and `visits due` with --chapter at headquarters (main.py)."""
 
 from __future__ import annotations
 
@@ -61,3 +61,14 @@ def test_an_unknown_chapter_is_one_line_and_exit_1(hq: tuple[Path, Fed]) -> None
         assert done.stderr.strip().splitlines() == [
             f"Error: No chapter is called 品川. Chapters: {', '.join(sorted(CHAPTERS))}"
         ]
+
+
+def test_visits_due_by_chapter(hq: tuple[Path, Fed]) -> None:
+    db, fed = hq
+    everyone = run("--db", str(db), "visits", "due", "--json")
+    assert everyone.returncode == 0, everyone.stderr
+    assert {r["person_id"] for r in json.loads(everyone.stdout)} == set(fed.person.values())
+    for name in CHAPTERS:
+        done = run("--db", str(db), "visits", "due", "--chapter", name, "--json")
+        assert done.returncode == 0, done.stderr
+        assert {r["person_id"] for r in json.loads(done.stdout)} == {fed.person[name]}
