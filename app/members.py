@@ -15,21 +15,19 @@ from pathlib import Path
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
-from app import roster_files
+from app import people, roster_files
 from app.backup import backup_before_change
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
-from app.postal import normalize_postal_code
 from app.takeout import record_take_out
-from app.text.kana import normalize_reading, reading_sort_key, search_fold
+from app.text.kana import search_fold
 from db.models import Member
 
 ACTIVE = "active"
 RETIRED = "retired"
 ROLE_NAMES = ("coordinator", "volunteer", "visitor")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^[0-9+()\- ]*$")
 
 
 @dataclass(frozen=True)
@@ -55,23 +53,13 @@ class MemberInput:
 
 
 @dataclass(frozen=True)
-class MemberView(MemberInput):
+class MemberView(MemberInput, people.NamedView):
     """A stored member as services return it (a plain copy, not a live row)."""
 
     id: str = ""
     status: str = ACTIVE
     left_on: date | None = None
     version: str = ""
-
-    @property
-    def full_name(self) -> str:
-        """Family and given name as written on paper."""
-        return f"{self.family_name}\u3000{self.given_name}".strip("\u3000")
-
-    @property
-    def full_kana(self) -> str:
-        """The reading, family then given."""
-        return f"{self.family_kana} {self.given_kana}".strip()
 
 
 @dataclass(frozen=True)
@@ -99,39 +87,14 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-_DIGITS = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        **{c: "-" for c in "－‐‑‒–—―ー−"},
-        "（": "(",
-        "）": ")",
-        "＋": "+",
-        "\u3000": " ",
-    }
-)
-
-
-def search_fold_digits(text: str) -> str:
-    """Phone and member numbers: full-width digits and dashes of any kind to ASCII."""
-    return " ".join(text.translate(_DIGITS).split())
-
-
 def normalise_input(data: MemberInput) -> MemberInput:
     """Validate and normalise a member's fields; names stay exactly as typed."""
-    family = data.family_name.strip()
-    given = data.given_name.strip()
-    if not family and not given:
-        raise UserError(_("A member needs a name."))
-    postal = data.postal_code.strip()
-    if postal:
-        normalised = normalize_postal_code(postal)
-        if normalised is None:
-            raise UserError(_("“{value}” is not a postal code (7 digits).").format(value=postal))
-        postal = normalised
-    phone = search_fold_digits(data.phone)
-    mobile = search_fold_digits(data.mobile)
+    names = people.clean_names(data, _("A member needs a name."))
+    postal = people.clean_postal_code(data.postal_code)
+    phone = people.search_fold_digits(data.phone)
+    mobile = people.search_fold_digits(data.mobile)
     for value in (phone, mobile):
-        if not PHONE_RE.match(value):
+        if not people.PHONE_RE.match(value):
             raise UserError(_("“{value}” is not a phone number.").format(value=value))
     email = data.email.strip()
     if email and not EMAIL_RE.match(email):
@@ -142,11 +105,8 @@ def normalise_input(data: MemberInput) -> MemberInput:
         raise UserError(_("Unknown role: {role}").format(role=", ".join(sorted(unknown))))
     return replace(
         data,
-        family_name=family,
-        given_name=given,
-        family_kana=normalize_reading(data.family_kana),
-        given_kana=normalize_reading(data.given_kana),
-        member_number=search_fold_digits(data.member_number).replace(" ", ""),
+        **names,
+        member_number=people.search_fold_digits(data.member_number).replace(" ", ""),
         coop=data.coop.strip(),
         postal_code=postal,
         address=data.address.strip(),
@@ -164,15 +124,15 @@ def _digits(text: str) -> str:
 
 def _derived(row: Member) -> None:
     """Recompute the sort key and the search text after any change."""
-    row.reading_key = reading_sort_key(f"{row.family_kana} {row.given_kana}".strip())
-    parts = [
-        row.family_name + row.given_name,
-        row.family_kana + row.given_kana,
+    row.reading_key, row.search_text = people.person_search_columns(
+        row.family_name,
+        row.given_name,
+        row.family_kana,
+        row.given_kana,
         row.member_number,
         _digits(row.phone),
         _digits(row.mobile),
-    ]
-    row.search_text = "\n".join(search_fold(p) for p in parts if p)
+    )
 
 
 def _apply(row: Member, data: MemberInput) -> None:
@@ -295,18 +255,6 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_terms(query: str) -> list[str]:
-    terms = []
-    for term in query.split():
-        folded = search_fold(term)
-        if PHONE_RE.match(folded) and any(c.isdigit() for c in folded):
-            # Numbers are matched on their digits: 03(1234)5678 finds 03-1234-5678.
-            folded = _digits(folded)
-        if folded:
-            terms.append(folded)
-    return terms
-
-
 @dataclass
 class _SearchIndex:
     """Every member's search text in gojūon order, as one string searched with str.find.
@@ -417,7 +365,7 @@ def search_ids(
     ctx.require("roster.read")
     with ctx.db.transaction() as s:
         index = _search_index(s, ctx.db.engine)
-    return index.find(_search_terms(query), include_retired, chapter_id)
+    return index.find(people.search_terms(query), include_retired, chapter_id)
 
 
 def count_members(
@@ -457,8 +405,8 @@ def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
             for r in s.execute(select(*cols).where(Member.id.in_(chunk))):
                 found[r.id] = MemberRow(
                     id=r.id,
-                    name=f"{r.family_name}\u3000{r.given_name}".strip("\u3000"),
-                    kana=f"{r.family_kana} {r.given_kana}".strip(),
+                    name=people.full_name(r.family_name, r.given_name),
+                    kana=people.full_kana(r.family_kana, r.given_kana),
                     member_number=r.member_number if show_number else "",
                     phone=r.phone or r.mobile,
                     coop=r.coop if show_number else "",

@@ -11,6 +11,7 @@ from app.context import Context
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
+from app.people import clean_names, person_search_columns
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
 from db.models import EventLecturer, EventPartner, Lecturer, Organisation
 
@@ -283,16 +284,10 @@ def organisation_for_name(s: Session, name: str, kind: str = "other") -> Organis
 
 
 def _clean_lecturer(data: LecturerInput) -> LecturerInput:
-    family = data.family_name.strip()
-    given = data.given_name.strip()
-    if not family and not given:
-        raise UserError(_("A lecturer needs a name."))
+    names = clean_names(data, _("A lecturer needs a name."))
     return replace(
         data,
-        family_name=family,
-        given_name=given,
-        family_kana=normalize_reading(data.family_kana),
-        given_kana=normalize_reading(data.given_kana),
+        **names,
         title=data.title.strip(),
         organisation_id=data.organisation_id or None,
         affiliation=data.affiliation.strip(),
@@ -334,13 +329,9 @@ def _apply_lecturer(s: Session, row: Lecturer, data: LecturerInput) -> None:
     row.organisation_id = data.organisation_id
     row.affiliation = data.affiliation
     row.note = data.note
-    row.reading_key = reading_sort_key(f"{data.family_kana} {data.given_kana}".strip())
-    parts = [
-        data.family_name + data.given_name,
-        data.family_kana + data.given_kana,
-        data.affiliation,
-    ]
-    row.search_text = "\n".join(search_fold(p) for p in parts if p)
+    row.reading_key, row.search_text = person_search_columns(
+        data.family_name, data.given_name, data.family_kana, data.given_kana, data.affiliation
+    )
 
 
 def _load_lecturer(s: Session, lecturer_id: str) -> Lecturer:

@@ -11,15 +11,13 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app import people
 from app.audit import record_audit
 from app.context import Context
 from app.dates import fiscal_year_range
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_
 from app.i18n import gettext as _
-from app.members import PHONE_RE, search_fold_digits
-from app.postal import normalize_postal_code
-from app.text.kana import normalize_reading, reading_sort_key, search_fold
 from db.models import (
     Conflict,
     FollowUp,
@@ -119,7 +117,7 @@ class PersonInput:
 
 
 @dataclass(frozen=True)
-class PersonView(PersonInput):
+class PersonView(PersonInput, people.NamedView):
     """A stored person under watch, as services return it."""
 
     id: str = ""
@@ -130,16 +128,6 @@ class PersonView(PersonInput):
     support_centre_name: str = ""
     volunteer_names: tuple[str, ...] = ()
     version: str = ""
-
-    @property
-    def full_name(self) -> str:
-        """Family and given name as written on paper."""
-        return f"{self.family_name}\u3000{self.given_name}".strip("\u3000")
-
-    @property
-    def full_kana(self) -> str:
-        """The reading, family then given."""
-        return f"{self.family_kana} {self.given_kana}".strip()
 
 
 @dataclass(frozen=True)
@@ -315,8 +303,8 @@ def require_consent(row: WatchedPerson, what: str) -> None:
 
 
 def _clean_phone(value: str) -> str:
-    phone = search_fold_digits(value)
-    if not PHONE_RE.match(phone):
+    phone = people.search_fold_digits(value)
+    if not people.PHONE_RE.match(phone):
         raise UserError(_("“{value}” is not a phone number.").format(value=value))
     return phone
 
@@ -336,16 +324,8 @@ def _clean_consent(consent: Consent | None, today: date) -> Consent | None:
 def normalise_person(data: PersonInput, today: date | None = None) -> PersonInput:
     """Validate and normalise the person form; names stay exactly as typed."""
     today = today or date.today()
-    family = data.family_name.strip()
-    given = data.given_name.strip()
-    if not family and not given:
-        raise UserError(_("A person under watch needs a name."))
-    postal = data.postal_code.strip()
-    if postal:
-        normalised = normalize_postal_code(postal)
-        if normalised is None:
-            raise UserError(_("“{value}” is not a postal code (7 digits).").format(value=postal))
-        postal = normalised
+    names = people.clean_names(data, _("A person under watch needs a name."))
+    postal = people.clean_postal_code(data.postal_code)
     if data.household not in HOUSEHOLDS:
         raise UserError(_("Unknown household: {value}").format(value=data.household))
     if data.preferred_method not in METHODS:
@@ -367,10 +347,7 @@ def normalise_person(data: PersonInput, today: date | None = None) -> PersonInpu
     volunteers = tuple(dict.fromkeys(v for v in data.volunteer_ids if v))
     return replace(
         data,
-        family_name=family,
-        given_name=given,
-        family_kana=normalize_reading(data.family_kana),
-        given_kana=normalize_reading(data.given_kana),
+        **names,
         postal_code=postal,
         address=data.address.strip(),
         phone=_clean_phone(data.phone),
@@ -390,14 +367,14 @@ def _digits(value: str) -> str:
 
 def refresh_keys(row: WatchedPerson) -> None:
     """Recompute the gojūon sort key and the search text after a change of names."""
-    row.reading_key = reading_sort_key(f"{row.family_kana} {row.given_kana}".strip())
-    parts = [
-        row.family_name + row.given_name,
-        row.family_kana + row.given_kana,
+    row.reading_key, row.search_text = people.person_search_columns(
+        row.family_name,
+        row.given_name,
+        row.family_kana,
+        row.given_kana,
         _digits(row.phone),
         row.address,
-    ]
-    row.search_text = "\n".join(search_fold(p) for p in parts if p)
+    )
 
 
 def _check_references(s: Session, data: PersonInput) -> None:
@@ -459,7 +436,7 @@ def _assign(s: Session, person_id: str, volunteer_ids: Sequence[str]) -> None:
 
 def member_name(m: Member) -> str:
     """A member's name as lists show it."""
-    return f"{m.family_name}\u3000{m.given_name}".strip("\u3000")
+    return people.full_name(m.family_name, m.given_name)
 
 
 def volunteers_of(s: Session, person_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
@@ -474,9 +451,7 @@ def volunteers_of(s: Session, person_ids: Sequence[str]) -> dict[str, list[tuple
             .order_by(WatchAssignment.role, Member.reading_key)
         )
         for person_id, member_id, family, given in s.execute(stmt):
-            out.setdefault(person_id, []).append(
-                (member_id, f"{family}\u3000{given}".strip("\u3000"))
-            )
+            out.setdefault(person_id, []).append((member_id, people.full_name(family, given)))
     return out
 
 
@@ -641,14 +616,8 @@ def list_people(
         stmt = stmt.where(WatchedPerson.id.in_(assigned_ids(volunteer_id)))
     if not include_ended:
         stmt = stmt.where(WatchedPerson.status == ACTIVE)
-    for term in query.split():
-        folded = search_fold(term)
-        if PHONE_RE.match(folded) and any(c.isdigit() for c in folded):
-            folded = _digits(folded)
-        if folded:
-            stmt = stmt.where(
-                WatchedPerson.search_text.like(f"%{_like_escape(folded)}%", escape="\\")
-            )
+    for folded in people.search_terms(query):
+        stmt = stmt.where(WatchedPerson.search_text.like(f"%{_like_escape(folded)}%", escape="\\"))
     stmt = stmt.order_by(WatchedPerson.reading_key, WatchedPerson.id)
     with ctx.db.transaction() as s:
         rows = list(s.scalars(stmt))
@@ -656,8 +625,8 @@ def list_people(
         return [
             PersonRow(
                 id=r.id,
-                name=f"{r.family_name}\u3000{r.given_name}".strip("\u3000"),
-                kana=f"{r.family_kana} {r.given_kana}".strip(),
+                name=people.full_name(r.family_name, r.given_name),
+                kana=people.full_kana(r.family_kana, r.given_kana),
                 address=r.address,
                 phone=r.phone,
                 household=r.household,
@@ -712,7 +681,7 @@ def volunteer_choices(ctx: Context) -> list[VolunteerChoice]:
                 continue
             out.append(
                 VolunteerChoice(
-                    m.id, member_name(m), f"{m.family_kana} {m.given_kana}".strip(), m.phone
+                    m.id, member_name(m), people.full_kana(m.family_kana, m.given_kana), m.phone
                 )
             )
         return out
@@ -742,7 +711,7 @@ def assigned_volunteers(ctx: Context) -> list[VolunteerChoice]:
     with ctx.db.transaction() as s:
         return [
             VolunteerChoice(
-                m.id, member_name(m), f"{m.family_kana} {m.given_kana}".strip(), m.phone
+                m.id, member_name(m), people.full_kana(m.family_kana, m.given_kana), m.phone
             )
             for m in s.scalars(stmt)
         ]
@@ -966,7 +935,7 @@ def erasure_candidates(
         return [
             ErasureCandidate(
                 r.id,
-                f"{r.family_name}\u3000{r.given_name}".strip("\u3000"),
+                people.full_name(r.family_name, r.given_name),
                 r.ended_on or date.min,
                 r.end_reason,
             )
