@@ -102,8 +102,10 @@ def next_sequence(session: Session, count: int) -> int:
 def _stamp_rows(session: Session, _context: Any, _instances: Any) -> None:
     """Give every new or changed synced row a fresh version, feed number and owner."""
     db: Database = session.info["db"]
-    changed = [o for o in session.new if isinstance(o, SyncMixin)]
-    changed += [o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)]
+    new = [o for o in session.new if isinstance(o, SyncMixin)]
+    changed = new + [
+        o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)
+    ]
     if not changed:
         return
     seq = next_sequence(session, len(changed))
@@ -111,7 +113,12 @@ def _stamp_rows(session: Session, _context: Any, _instances: Any) -> None:
         row.local_seq = seq + offset
         if session.info.get("stamp", True):
             row.version = db.clock.tick()
-            if row.chapter_id is None and not isinstance(row, Chapter) and db.mode == "chapter":
+    # A row made at a chapter is the chapter's. A shared row (headquarters' directories, no
+    # owner) edited at a chapter stays shared: claiming it would hide it from every other
+    # chapter and split the directory.
+    if session.info.get("stamp", True) and db.mode == "chapter":
+        for row in new:
+            if row.chapter_id is None and not isinstance(row, Chapter):
                 row.chapter_id = db.chapter_id
     session.connection().execute(
         text("UPDATE local_meta SET text_value = :v WHERE key = 'hlc'"), {"v": db.clock.last}

@@ -91,10 +91,21 @@ def upsert_statement(conn: Connection, table: Table) -> Any:
 
 
 def _concurrent(loser_version: str, winner_version: str, winner_base: str) -> bool:
-    """True when the winner's writer had not seen the loser: neither edit knew the other."""
-    if version_node(loser_version) == version_node(winner_version):
+    """True when the winner's writer may not have seen the loser: neither edit knew the other.
+
+    The base is the newest version the winner's writer had received for the row. A loser from
+    the base's own writer and no newer than it was seen (one writer's edits arrive in order).
+    A loser from a third writer cannot be judged from one base: a shared row that several
+    chapters and headquarters edit may have a base newer than a loser its writer never
+    received, so such a loser is kept as a conflict rather than dropped unseen (at worst the
+    window shows an old version once; a member's row has only two writers and stays exact).
+    """
+    loser_node = version_node(loser_version)
+    if loser_node == version_node(winner_version):
         return False  # one writer's edits are in order
-    return loser_version > winner_base
+    if winner_base and loser_node == version_node(winner_base):
+        return loser_version > winner_base
+    return True
 
 
 def merge_rows(

@@ -515,3 +515,44 @@ def test_tombstones_around_an_hq_edit_keep_the_chapters_latest_state(world: Worl
     assert member(world.hq, m).version == chapter_gone
     assert member(world.hq, m).deleted is True
     assert hq_again in losers(world)
+
+
+def test_a_shared_row_edited_by_three_writers_keeps_the_unseen_loser(world: World) -> None:
+    """足立 edits an organisation first; 荒川 edits it later; headquarters edits on top of
+    荒川's version. 足立's edit, older than headquarters' base but never seen by it, must
+    be kept as a conflict, not dropped because its clock is older than the base."""
+    arakawa, adachi = world.chapters["荒川"], world.chapters["足立"]
+    org = add(world.hq, Organisation, name="子ども食堂ネット", note="始め")
+    world.sync("荒川")
+    world.sync("足立")
+    edit(adachi, Organisation, org, note="足立の訂正")
+    with adachi.db.transaction() as s:
+        adachi_version = s.get(Organisation, org).version  # type: ignore[union-attr]
+    time.sleep(0.01)
+    edit(arakawa, Organisation, org, note="荒川の訂正")
+    world.hq_import(world.chapter_export("荒川"))
+    edit(world.hq, Organisation, org, note="本部の訂正")
+    world.hq_import(world.chapter_export("足立"))
+    for _ in range(2):
+        world.sync("荒川")
+        world.sync("足立")
+    with world.hq.db.transaction() as s:
+        assert s.get(Organisation, org).note == "本部の訂正"  # type: ignore[union-attr]
+    assert adachi_version in losers(world)
+    assert losers(world)[adachi_version]["note"] == "足立の訂正"
+
+
+def test_a_chapters_edit_of_a_shared_row_reaches_the_other_chapters(world: World) -> None:
+    """Editing headquarters' directory at a chapter must not make the row that chapter's
+    (it would vanish from every other chapter's directory)."""
+    org = add(world.hq, Organisation, name="地域包括支援センター", note="")
+    world.sync("荒川")
+    world.sync("足立")
+    edit(world.chapters["足立"], Organisation, org, note="電話番号が変わりました")
+    world.sync("足立")
+    world.sync("荒川")
+    for ctx in (world.hq, *world.chapters.values()):
+        with ctx.db.transaction() as s:
+            row = s.get(Organisation, org)
+            assert row is not None
+            assert (row.chapter_id, row.note) == (None, "電話番号が変わりました")
