@@ -8,10 +8,13 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -44,16 +47,32 @@ class MainView(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.nav, 1)
         left.addWidget(self.settings_button)
+        # A page taller or wider than the screen (the Events page at 200 % text on a 768-pixel
+        # laptop) scrolls instead of pushing the window's bottom edge off the screen.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidget(self.stack)
         layout = QHBoxLayout(self)
         layout.addLayout(left)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.scroller, 1)
         self.pages: dict[str, QWidget] = {}
         self._build_pages()
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_index)
         self.nav.setCurrentRow(0)
         shortcut(self, QKeySequence("Ctrl+,"), self.open_settings)
         for i in range(self.nav.count()):
             shortcut(self, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i))
+
+    def _show_index(self, index: int) -> None:
+        """Show page `index`; only the page on show counts for the scroll area's size, so a
+        small page never scrolls because a large one exists."""
+        for i in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page = self.stack.widget(i)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.stack.setCurrentIndex(index)
 
     def _build_pages(self) -> None:
         later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")

@@ -174,6 +174,11 @@ class EventsPage(QWidget):
         bottom_layout.addWidget(self.reg_counts)
         bottom_layout.addWidget(self.reg_table, 1)
         bottom_layout.addLayout(reg_buttons)
+        # A few lines of each list always show; on a small screen at large text the page
+        # scrolls (ui/main_view.py) rather than squeeze a list to its header.
+        for view in (self.table, self.reg_table):
+            lines = view.verticalHeader().defaultSectionSize()
+            view.setMinimumHeight(lines * 5 + view.horizontalHeader().sizeHint().height())
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)

@@ -87,6 +87,29 @@ def test_every_page_fits_an_old_laptop_at_double_text(qtbot: QtBot, demo_ctx: Co
     view = MainView(demo_ctx)
     qtbot.addWidget(view)
     view.show()
-    for key in view.pages:
+    for key, page in view.pages.items():
         view.show_page(key)
-    assert view.minimumSizeHint().width() <= 1366
+        # The page itself, not the window (which scrolls rather than grow past the screen).
+        assert page.minimumSizeHint().width() + view.nav.width() <= 1366, key
+
+
+@pytest.mark.usefixtures("large_text")
+def test_a_page_taller_than_the_screen_scrolls_and_a_short_one_does_not(
+    qtbot: QtBot, demo_ctx: Context
+) -> None:
+    """At 200 % text on a 1366 x 768 laptop the window keeps to the screen; the Events page
+    scrolls to its last buttons, the Partners page has nothing to scroll."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    view = MainView(demo_ctx, window)
+    window.resize(1366, 768)
+    view.resize(1366, 768)
+    window.show()
+    view.show_page("events")
+    qtbot.waitUntil(lambda: view.scroller.verticalScrollBar().maximum() > 0)
+    assert view.minimumSizeHint().height() <= 768
+    last = view.pages["events"].reception_button  # type: ignore[attr-defined]
+    view.scroller.ensureWidgetVisible(last)
+    qtbot.waitUntil(lambda: view.scroller.verticalScrollBar().value() > 0)
+    view.show_page("partners")
+    qtbot.waitUntil(lambda: view.scroller.verticalScrollBar().maximum() == 0)
