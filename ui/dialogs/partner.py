@@ -43,7 +43,7 @@ class OrganisationDialog(BaseDialog):
         self.note = QPlainTextEdit()
         self.note.setFixedHeight(60)
         form = QFormLayout()
-        form.addRow(_("Name"), self.name)
+        form.addRow(_("Organisation name"), self.name)
         form.addRow(_("Reading (katakana)"), self.kana)
         form.addRow(_("Short name"), self.short_name)
         form.addRow(_("Kind"), self.kind)

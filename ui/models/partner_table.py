@@ -9,7 +9,7 @@ from app.partners import LecturerView, OrganisationView
 from ui.models.event_table import Column, RowTableModel
 
 ORGANISATION_COLUMNS: list[Column[OrganisationView]] = [
-    Column(lambda: _("Name"), lambda o: o.name),
+    Column(lambda: _("Organisation name"), lambda o: o.name),
     Column(lambda: _("Short name"), lambda o: o.short_name),
     Column(lambda: _("Reading"), lambda o: o.kana),
     Column(lambda: _("Kind"), lambda o: o.kind_label),
