@@ -1097,20 +1097,8 @@ def _fresh_due_list(
     must always equal (tests compare them after random edits; the benchmark times it)."""
     require_access(ctx)
     today = today or date.today()
-    where = _visible_active(ctx, chapter_id)
-    # Raw strings for the dates: 10,000 rows through the ORM's type processing cost more
-    # than the query itself.
-    stmt = select(
-        WatchedPerson.id,
-        WatchedPerson.family_name,
-        WatchedPerson.given_name,
-        WatchedPerson.family_kana,
-        WatchedPerson.given_kana,
-        WatchedPerson.phone,
-        WatchedPerson.visit_interval_days,
-        type_coerce(WatchedPerson.started_on, String),
-        type_coerce(_last_contact_column(), String),
-    ).where(*where)
+    # The cache's own query (active people, dates as text), narrowed to who may be seen here.
+    stmt = _person_select().where(*_visible_active(ctx, chapter_id))
     today_n = today.toordinal()
     horizon_n = today_n + soon_days
     # (overdue?, due day, reading, row, last contact day): plain numbers until the cut,

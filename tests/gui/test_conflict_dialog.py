@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QTableWidget
@@ -16,7 +15,7 @@ from app.context import Context
 from app.sync import exchange
 from app.sync.rows import TABLES
 from db.models import Member, Visit, WatchedPerson
-from tests.app.sync.conftest import World
+from tests.app.sync.conftest import World, add, edit
 from ui.dialogs.conflict import ConflictDialog
 
 RAW_COLUMNS = {c.name for table in TABLES.values() for c in table.columns}
@@ -28,22 +27,6 @@ def world(tmp_path: Path) -> Iterator[World]:
     w.add_chapter("荒川")
     yield w
     w.close()
-
-
-def add(ctx: Context, model: Any, **values: Any) -> str:
-    with ctx.db.transaction() as s:
-        row = model(**values)
-        s.add(row)
-        s.flush()
-        return str(row.id)
-
-
-def edit(ctx: Context, model: Any, row_id: str, **values: Any) -> None:
-    with ctx.db.transaction() as s:
-        row = s.get(model, row_id)
-        assert row is not None
-        for key, value in values.items():
-            setattr(row, key, value)
 
 
 def open_conflict(world: World) -> tuple[Context, str]:

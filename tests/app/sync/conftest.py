@@ -150,6 +150,24 @@ class World:
         self.hq.db.close()
 
 
+def add(ctx: Context, model: Any, **values: Any) -> str:
+    """Insert one row as a user action would (stamped, in its own transaction); its id."""
+    with ctx.db.transaction() as s:
+        row = model(**values)
+        s.add(row)
+        s.flush()
+        return str(row.id)
+
+
+def edit(ctx: Context, model: Any, row_id: str, **values: Any) -> None:
+    """Change one row's columns as a user action would."""
+    with ctx.db.transaction() as s:
+        row = s.get(model, row_id)
+        assert row is not None
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     """Headquarters on SQLite with two chapters, 荒川 and 足立."""

@@ -17,22 +17,7 @@ from app.errors import UserError
 from app.sync import exchange
 from app.sync.exchange import sync_status
 from db.models import Conflict, Member, Organisation, TakeOutLog, Visit, WatchedPerson
-from tests.app.sync.conftest import World
-
-
-def add(ctx: Context, model: Any, **values: Any) -> str:
-    with ctx.db.transaction() as s:
-        row = model(**values)
-        s.add(row)
-        s.flush()
-        return str(row.id)
-
-
-def edit(ctx: Context, model: Any, row_id: str, **values: Any) -> None:
-    with ctx.db.transaction() as s:
-        row = s.get(model, row_id)
-        for key, value in values.items():
-            setattr(row, key, value)
+from tests.app.sync.conftest import World, add, edit
 
 
 def state(ctx: Context, model: Any, chapter_id: str | None = "*") -> dict[str, tuple[Any, ...]]:

@@ -17,7 +17,7 @@ from app.sync import exchange, labels
 from app.sync.labels import Lookups, field_label, field_value, hidden_field
 from app.sync.rows import TABLES, content_columns, travelling_columns
 from db.models import Member, Visit, WatchedPerson
-from tests.app.sync.conftest import World
+from tests.app.sync.conftest import World, add, edit
 
 SYNCED = [(t, c) for t, table in TABLES.items() for c in travelling_columns(table)]
 SHOWN = [
@@ -31,21 +31,6 @@ def japanese() -> Iterator[None]:
     i18n.set_language("ja")
     yield
     i18n.set_language("en")
-
-
-def add(ctx: Context, model: Any, **values: Any) -> str:
-    with ctx.db.transaction() as s:
-        row = model(**values)
-        s.add(row)
-        s.flush()
-        return str(row.id)
-
-
-def edit(ctx: Context, model: Any, row_id: str, **values: Any) -> None:
-    with ctx.db.transaction() as s:
-        row = s.get(model, row_id)
-        for key, value in values.items():
-            setattr(row, key, value)
 
 
 def conflict_of(world: World, name: str) -> tuple[Context, exchange.ConflictDetail]:
