@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,39 @@ from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
 from ui.pages.placeholder import PlaceholderPage
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack whose size is that of the page on show.
+
+    A plain QStackedWidget asks for the largest size of all its pages (height-for-width
+    included), so in the main view's scroll area a short page would scroll because the
+    Events page is tall at large text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """The page on show's."""
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """The page on show's."""
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        """The page on show's."""
+        page = self.currentWidget()
+        return page is not None and page.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        """The page on show's."""
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
 
 
 class MainView(QWidget):
@@ -41,7 +73,7 @@ class MainView(QWidget):
         self.nav.setFont(nav_font)
         self.nav.setSpacing(4)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
+        self.stack = CurrentPageStack()
         self.settings_button = QPushButton(_("Settings…"))
         self.settings_button.clicked.connect(self.open_settings)
         left = QVBoxLayout()
@@ -58,21 +90,11 @@ class MainView(QWidget):
         layout.addWidget(self.scroller, 1)
         self.pages: dict[str, QWidget] = {}
         self._build_pages()
-        self.nav.currentRowChanged.connect(self._show_index)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         shortcut(self, QKeySequence("Ctrl+,"), self.open_settings)
         for i in range(self.nav.count()):
             shortcut(self, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i))
-
-    def _show_index(self, index: int) -> None:
-        """Show page `index`; only the page on show counts for the scroll area's size, so a
-        small page never scrolls because a large one exists."""
-        for i in range(self.stack.count()):
-            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            page = self.stack.widget(i)
-            if page is not None:
-                page.setSizePolicy(policy, policy)
-        self.stack.setCurrentIndex(index)
 
     def _build_pages(self) -> None:
         later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")
