@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import locale
 import os
@@ -115,6 +116,11 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print(_("Stopped."), file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # The reader stopped early (`members list | head`): not an error, and no report. The
+        # rest of the output goes nowhere, so the flush at exit cannot fail again.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:  # the last line of defence: a report file, never a traceback
         from app.crash import save_report
 
@@ -126,6 +132,14 @@ def run(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's stand-in): nothing will flush to it
 
 
 def main(argv: Sequence[str] | None = None) -> int:

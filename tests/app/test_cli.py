@@ -102,3 +102,24 @@ def test_japanese_messages_by_default_for_japanese_users(tmp_path: Path) -> None
 def test_self_test_passes() -> None:
     done = run("--self-test")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`members list | head -1`: the pipe closes before the listing is written. No crash
+    report, no traceback, exit 0 (it was a crash report before)."""
+    db = tmp_path / "d.sqlite"
+    assert run("--db", str(db), "demo").returncode == 0
+    env = dict(os.environ, TSUNAGU_LANG="en", PYTHONIOENCODING="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(db), "members", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the first line
+    with child.stderr:
+        err = child.stderr.read().decode("utf-8")
+    assert child.wait(timeout=120) == 0, err
+    assert err == ""
