@@ -682,12 +682,10 @@ def _last_contact_column() -> Any:
     return stmt.scalar_subquery().label("last_contact")
 
 
-def _visible_active(ctx: Context, chapter_id: str | None = None) -> list[Any]:
-    where: list[Any] = [
-        WatchedPerson.deleted.is_(False),
-        WatchedPerson.erased.is_(False),
-        WatchedPerson.status == ACTIVE,
-    ]
+def _visible(ctx: Context, chapter_id: str | None = None) -> list[Any]:
+    """Who this actor may see, of one chapter when given (`_person_select` keeps to the
+    active people)."""
+    where: list[Any] = []
     if chapter_id is not None:
         where.append(WatchedPerson.chapter_id == chapter_id)
     visible = visible_clause(ctx, WatchedPerson.id)
@@ -1098,7 +1096,7 @@ def _fresh_due_list(
     require_access(ctx)
     today = today or date.today()
     # The cache's own query (active people, dates as text), narrowed to who may be seen here.
-    stmt = _person_select().where(*_visible_active(ctx, chapter_id))
+    stmt = _person_select().where(*_visible(ctx, chapter_id))
     today_n = today.toordinal()
     horizon_n = today_n + soon_days
     # (overdue?, due day, reading, row, last contact day): plain numbers until the cut,
