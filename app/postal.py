@@ -259,6 +259,7 @@ def read_info(path: Path, *, installed: bool = False) -> PostalInfo:
     Refused (UserError, one line) when the file is not SQLite, lacks the tables or the
     version, is damaged, too small or large, or does not know a code every table has.
     """
+
     def refuse(reason: str) -> UserError:
         return UserError(
             _("{name} is not a postal-code table: {reason}").format(name=path.name, reason=reason)
@@ -348,14 +349,17 @@ def install_table(source: Path, *, force: bool = False) -> PostalInfo:
     now = current_info()
     if not force:
         if version_key(candidate.data_version) is None:
-            raise UserError(
-                _("{name} has data version {version}, which cannot be compared: use --force.")
-                .format(name=source.name, version=candidate.data_version)
-            )
+            message = _("{name} has data version {version}, which cannot be compared: use --force.")
+            raise UserError(message.format(name=source.name, version=candidate.data_version))
         if not _newer(candidate.data_version, now.data_version):
+            message = _(
+                "{name} has data {version}, not newer than the {current} in use "
+                "(--force installs it)."
+            )
             raise UserError(
-                _("{name} has data {version}, not newer than the {current} in use (--force installs it).")
-                .format(name=source.name, version=candidate.data_version, current=now.data_version)
+                message.format(
+                    name=source.name, version=candidate.data_version, current=now.data_version
+                )
             )
     target = user_table_path()
     target.parent.mkdir(parents=True, exist_ok=True)

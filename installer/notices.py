@@ -69,8 +69,7 @@ def check(bundle: Path) -> list[str]:
     # Independent of the build's own list: any bundled file that an installed distribution's
     # RECORD names (extension modules, Qt libraries, data files) is that distribution's.
     shipped = notices.distributions_of_files(_bundle_sources(inner))
-    problems = [f"{name}: bundled without a notice" for name in sorted((listed | shipped) - covered)]
-    return problems
+    return [f"{name}: bundled without a notice" for name in sorted((listed | shipped) - covered)]
 
 
 def _bundle_sources(inner: Path) -> list[Path]:
@@ -95,8 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     w = commands.add_parser("write", help="write THIRD-PARTY-NOTICES.txt")
     w.add_argument("output", type=Path)
-    w.add_argument("--distributions", nargs="*", default=None,
-                   help="bundled distributions (default: what tsunagu needs to run)")
+    w.add_argument(
+        "--distributions",
+        nargs="*",
+        default=None,
+        help="bundled distributions (default: what tsunagu needs to run)",
+    )
     w.add_argument("--version", default=notices.project_version())
     c = commands.add_parser("check", help="every bundled distribution has a notice")
     c.add_argument("bundle", type=Path)

@@ -27,9 +27,23 @@ def test_every_runtime_distribution_has_a_notice() -> None:
     assert collected.missing == []
     text = notices.render(collected)
     assert set(names) <= notices_tool.named_in(text)
-    for must in ("SQLCipher", "OpenSSL", "Qt 6", "PDFium", "FreeType", "ICU", "libjpeg-turbo",
-                 "libpng", "zlib", "Abseil", "HarfBuzz", "fast_float", "OFL", "PSF-2.0",
-                 "Replacing the Qt libraries"):
+    for must in (
+        "SQLCipher",
+        "OpenSSL",
+        "Qt 6",
+        "PDFium",
+        "FreeType",
+        "ICU",
+        "libjpeg-turbo",
+        "libpng",
+        "zlib",
+        "Abseil",
+        "HarfBuzz",
+        "fast_float",
+        "OFL",
+        "PSF-2.0",
+        "Replacing the Qt libraries",
+    ):
         assert must in text
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text and "Version 3" in text
 
@@ -64,15 +78,22 @@ def test_the_bundle_check_finds_a_distribution_without_notice(tmp_path: Path) ->
     assert notices_tool.check(tmp_path / "Tsunagu") == ["jaconv: bundled without a notice"]
 
 
-@pytest.mark.skipif(not BUNDLE.is_dir(), reason="no bundle built (installer/build.sh; CI builds one)")
+@pytest.mark.skipif(
+    not BUNDLE.is_dir(), reason="no bundle built (installer/build.sh; CI builds one)"
+)
 def test_the_built_bundle_has_a_notice_for_every_distribution_in_it() -> None:
     assert notices_tool.check(BUNDLE) == []
 
 
 def test_licenses_command_lists_every_distribution() -> None:
     env = dict(os.environ, TSUNAGU_LANG="ja", PYTHONIOENCODING="cp932")
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "licenses"], capture_output=True,
-                          env=env, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "licenses"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     text = done.stdout.decode("utf-8")
     assert set(notices.runtime_distributions()) <= notices_tool.named_in(text)

@@ -89,7 +89,7 @@ def test_a_broken_table_is_refused_and_the_old_one_stays(tmp_path: Path, damage:
     if damage == "text":
         bad.write_bytes(b"postal code,address\n" * 100_000)
     elif damage == "truncated":
-        bad.write_bytes(bad.read_bytes()[: 1_200_000])
+        bad.write_bytes(bad.read_bytes()[:1_200_000])
     else:
         conn = sqlite3.connect(bad)
         if damage == "no-meta":
@@ -108,12 +108,23 @@ def test_a_broken_table_is_refused_and_the_old_one_stays(tmp_path: Path, damage:
 
 
 def test_the_command_line(tmp_path: Path) -> None:
-    env = dict(os.environ, TSUNAGU_LANG="en", PYTHONIOENCODING="utf-8",
-               XDG_DATA_HOME=str(tmp_path / "data"))
+    env = dict(
+        os.environ,
+        TSUNAGU_LANG="en",
+        PYTHONIOENCODING="utf-8",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                              text=True, encoding="utf-8", env=env, timeout=120, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=120,
+            cwd=ROOT,
+        )
 
     shown = run("postal", "--version")
     assert shown.returncode == 0 and "bundled" in shown.stdout

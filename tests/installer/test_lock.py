@@ -72,5 +72,7 @@ def test_every_locked_binary_package_has_linux_and_windows_wheels() -> None:
         wheels = [w["url"].rsplit("/", 1)[-1] for w in PACKAGES[name].get("wheels", [])]
         if not wheels or any(w.endswith("-none-any.whl") for w in wheels):
             continue
-        assert any("win_amd64" in w and ("cp311" in w or "abi3" in w or "py3" in w) for w in wheels), name
+        assert any(
+            "win_amd64" in w and ("cp311" in w or "abi3" in w or "py3" in w) for w in wheels
+        ), name
         assert any("x86_64" in w and "linux" in w for w in wheels), name

@@ -58,8 +58,10 @@ def formatted(value: str) -> str:
     except phonenumbers.NumberParseException:
         return value
     if phonenumbers.is_valid_number(number):
-        style = PhoneNumberFormat.NATIONAL if number.country_code == 81 else (
-            PhoneNumberFormat.INTERNATIONAL
+        style = (
+            PhoneNumberFormat.NATIONAL
+            if number.country_code == 81
+            else (PhoneNumberFormat.INTERNATIONAL)
         )
         result = phonenumbers.format_number(number, style)
     elif shortnumberinfo.is_valid_short_number_for_region(number, "JP"):
@@ -83,18 +85,24 @@ def _contacts(value: Any) -> Any:
 def upgrade() -> None:
     conn = op.get_bind()
     for name, columns in _COLUMNS.items():
-        table = sa.table(name, sa.column("id", sa.String), *(sa.column(c, sa.String) for c in columns))
+        table = sa.table(
+            name, sa.column("id", sa.String), *(sa.column(c, sa.String) for c in columns)
+        )
         for row in conn.execute(sa.select(table)).mappings().all():
             new = {c: formatted(row[c]) for c in columns if row[c]}
             new = {c: v for c, v in new.items() if v != row[c]}
             if new:
                 conn.execute(sa.update(table).where(table.c.id == row["id"]).values(**new))
-    watched = sa.table("watched_persons", sa.column("id", sa.String), sa.column("emergency_contacts", sa.JSON))
+    watched = sa.table(
+        "watched_persons", sa.column("id", sa.String), sa.column("emergency_contacts", sa.JSON)
+    )
     for row in conn.execute(sa.select(watched)).mappings().all():
         contacts = _contacts(row["emergency_contacts"])
         if contacts != row["emergency_contacts"]:
             conn.execute(
-                sa.update(watched).where(watched.c.id == row["id"]).values(emergency_contacts=contacts)
+                sa.update(watched)
+                .where(watched.c.id == row["id"])
+                .values(emergency_contacts=contacts)
             )
 
 

@@ -19,10 +19,17 @@ from app.printing.text import KinsokuParagraph, paragraph, paragraph_lines
 
 def test_the_private_helpers_keep_the_signatures_used() -> None:
     assert list(inspect.signature(rl_paragraph.makeCJKParaLine).parameters) == [
-        "U", "maxWidth", "widthUsed", "extraSpace", "lineBreak", "calcBounds",
+        "U",
+        "maxWidth",
+        "widthUsed",
+        "extraSpace",
+        "lineBreak",
+        "calcBounds",
     ]
     assert list(inspect.signature(rl_paragraph._handleBulletWidth).parameters) == [
-        "bulletText", "style", "maxWidths",
+        "bulletText",
+        "style",
+        "maxWidths",
     ]
     # cjkU(text, frag, encoding): one character that knows its fragment and its width.
     style = ParagraphStyle("s", fontName="Helvetica", fontSize=10)
