@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.context import Context
 from app.errors import UserError
+from app.members import import_members, list_members, search_ids
 from app.phone import NotAPhoneNumber, clean_phone, normalize_phone, phone_digits
 
 
@@ -66,3 +70,31 @@ def test_formatting_keeps_the_digits_and_is_stable(area: str, rest: str) -> None
         return
     assert phone_digits(stored) == typed
     assert normalize_phone(stored) == stored
+
+
+def _cp932_roster(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    lines = ["氏名,フリガナ,電話番号,携帯電話"] + [f"{n},ヤマダ ハナコ,{p},{m}" for n, p, m in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return path
+
+
+def test_a_cp932_roster_comes_in_formatted_and_searchable(ctx: Context, tmp_path: Path) -> None:
+    roster = _cp932_roster(
+        tmp_path / "名簿.csv", [("山田　花子", "０３１２３４５６７８", "09012345678")]
+    )
+    assert import_members(ctx, roster).added == 1
+    (member,) = list_members(ctx)
+    assert (member.phone, member.mobile) == ("03-1234-5678", "090-1234-5678")
+    for typed in ("0312345678", "03-1234-5678", "090 1234 5678"):
+        assert search_ids(ctx, typed) == [member.id]
+
+
+def test_a_rejected_number_refuses_the_file_naming_its_row(ctx: Context, tmp_path: Path) -> None:
+    roster = _cp932_roster(
+        tmp_path / "名簿.csv", [("山田　花子", "0312345678", ""), ("山田　一郎", "0312345", "")]
+    )
+    with pytest.raises(UserError) as caught:
+        import_members(ctx, roster)
+    problems = [caught.value.message, *caught.value.details]
+    assert any("3" in line and "0312345" in line for line in problems), problems
+    assert list_members(ctx) == []

@@ -3,11 +3,8 @@ database folder, checked whole, atomically, preferred over the bundled one while
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +12,7 @@ import pytest
 
 from app import about, postal
 from app.errors import UserError
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.test_cli import run
 
 
 @pytest.fixture(autouse=True)
@@ -108,24 +104,7 @@ def test_a_broken_table_is_refused_and_the_old_one_stays(tmp_path: Path, damage:
 
 
 def test_the_command_line(tmp_path: Path) -> None:
-    env = dict(
-        os.environ,
-        TSUNAGU_LANG="en",
-        PYTHONIOENCODING="utf-8",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-    )
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            timeout=120,
-            cwd=ROOT,
-        )
-
+    # run() passes os.environ on, with XDG_DATA_HOME already pointing into tmp_path.
     shown = run("postal", "--version")
     assert shown.returncode == 0 and "bundled" in shown.stdout
     assert postal.current_info().data_month in shown.stdout

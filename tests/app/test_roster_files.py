@@ -591,7 +591,7 @@ SAMPLE = [
         coop="コープみらい",
         postal_code="060-0001",
         address="北海道札幌市中央区北一条西1～2",
-        phone="011-123-4567",
+        phone="011-231-4567",
         mobile="090-1234-5678",
         email="saki@example.jp",
         note="=1+1 は数式ではなく\n二行目",
