@@ -98,3 +98,13 @@ def test_a_rejected_number_refuses_the_file_naming_its_row(ctx: Context, tmp_pat
     problems = [caught.value.message, *caught.value.details]
     assert any("3" in line and "0312345" in line for line in problems), problems
     assert list_members(ctx) == []
+
+
+@given(st.from_regex(r"0[0-9]{9,11}", fullmatch=True), st.sampled_from(["", "-", " "]))
+def test_the_fast_reading_is_the_library_own(digits: str, sep: str) -> None:
+    import phonenumbers
+
+    from app.phone import parse_number
+
+    typed = sep.join([digits[:3], digits[3:6], digits[6:]])
+    assert parse_number(typed) == phonenumbers.parse(typed, "JP")
