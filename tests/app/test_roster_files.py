@@ -468,7 +468,7 @@ def test_values_are_normalised(tmp_path: Path) -> None:
     assert second.mobile == "090-1234-5678"
     assert second.joined_on == date(2023, 4, 1)
     assert second.roles == ("volunteer", "visitor")
-    assert third.phone == "(03)1234-5678"
+    assert third.phone == "03-1234-5678"
     assert third.joined_on == date(2023, 4, 1)
     assert third.address == "ビルのみ"
 
