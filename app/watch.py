@@ -18,6 +18,7 @@ from app.dates import fiscal_year_range
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_
 from app.i18n import gettext as _
+from app.phone import clean_phone
 from db.models import (
     Conflict,
     FollowUp,
@@ -302,13 +303,6 @@ def require_consent(row: WatchedPerson, what: str) -> None:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _clean_phone(value: str) -> str:
-    phone = people.search_fold_digits(value)
-    if not people.PHONE_RE.match(phone):
-        raise UserError(_("“{value}” is not a phone number.").format(value=value))
-    return phone
-
-
 def _clean_consent(consent: Consent | None, today: date) -> Consent | None:
     if consent is None:
         return None
@@ -343,14 +337,14 @@ def normalise_person(data: PersonInput, today: date | None = None) -> PersonInpu
             continue
         if not name:
             raise UserError(_("An emergency contact needs a name."))
-        contacts.append(EmergencyContact(name, c.relation.strip(), _clean_phone(c.phone)))
+        contacts.append(EmergencyContact(name, c.relation.strip(), clean_phone(c.phone)))
     volunteers = tuple(dict.fromkeys(v for v in data.volunteer_ids if v))
     return replace(
         data,
         **names,
         postal_code=postal,
         address=data.address.strip(),
-        phone=_clean_phone(data.phone),
+        phone=clean_phone(data.phone),
         emergency_contacts=tuple(contacts),
         support_centre_id=data.support_centre_id or None,
         volunteer_ids=volunteers,
@@ -730,7 +724,7 @@ def _clean_target(data: ReferralTargetInput) -> ReferralTargetInput:
         name=name,
         kind=data.kind,
         municipality=data.municipality.strip(),
-        phone=_clean_phone(data.phone),
+        phone=clean_phone(data.phone),
         note=data.note.strip(),
     )
 

@@ -13,12 +13,19 @@ if ($Python -eq "") {
     $Python = ".venv\Scripts\python.exe"
 }
 
-& $Python -m pip install -q -e ".[build]"
+# The exact versions and hashes of uv.lock (the win_amd64 wheels' hashes are in it too).
+& $Python -m pip install -q --require-hashes -r installer\requirements-build.txt
+if ($LASTEXITCODE -ne 0) { throw "pip install from the lock failed" }
+& $Python -m pip install -q --no-deps -e .
 if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
+& $Python installer\catalogs.py compile
+if ($LASTEXITCODE -ne 0) { throw "compiling the catalogs failed" }
 
 if (Test-Path "dist\Tsunagu") { Remove-Item -Recurse -Force "dist\Tsunagu" }
 & $Python -m PyInstaller --noconfirm --clean --distpath dist --workpath build\pyinstaller installer\tsunagu.spec
 if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed" }
+& $Python installer\notices.py check dist\Tsunagu
+if ($LASTEXITCODE -ne 0) { throw "a bundled distribution has no notice" }
 
 $size = (Get-ChildItem -Recurse "dist\Tsunagu" | Measure-Object -Property Length -Sum).Sum / 1MB
 Write-Host ("Bundle: dist\Tsunagu ({0:N1} MB)" -f $size)

@@ -62,7 +62,9 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 
 [Files]
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
-; The bundle carries OFL.txt beside the fonts deep in _internal; this copy is where a person looks.
+; The bundle carries its notices deep in _internal; these copies are where a person looks.
+; THIRD-PARTY-NOTICES.txt (written by the build, installer/notices.py) holds every licence text.
+Source: "{#BundleDir}\_internal\resources\licenses\THIRD-PARTY-NOTICES.txt"; DestDir: "{app}\licenses"; Flags: ignoreversion
 Source: "..\resources\fonts\OFL.txt"; DestDir: "{app}\licenses"; DestName: "BIZ-UDGothic-OFL.txt"; Flags: ignoreversion
 
 [Icons]

@@ -9,6 +9,7 @@ from datetime import date
 from app import dates
 from app.errors import UserError
 from app.i18n import gettext as _
+from app.phone import NotAPhoneNumber, normalize_phone
 from app.postal import normalize_postal_code
 from app.roster_files.model import ROLE_CODES
 from app.text.kana import normalize_reading
@@ -22,12 +23,7 @@ class BadValue(Exception):
         self.reason = reason
 
 
-# Dash-like characters (after NFKC) people and IMEs put in codes and phone numbers; ー is the
-# katakana prolonged sound mark, typed for a dash in full-width mode more often than not.
-_DASHES = "-‐‑‒–—―−ー﹣⁃"
-_DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
 _SPACE_RE = re.compile(r"[ \u3000]+")
-_PHONE_RE = re.compile(r"\+?[0-9()\-]*[0-9][0-9()\-]*")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 # Katakana (with ー ・ ヽ ヾ), the small katakana extension, and spaces between words.
 _KANA_RE = re.compile(r"[\u30a1-\u30ff\u31f0-\u31ff ]*")
@@ -62,16 +58,11 @@ def postal_code(text: str) -> str:
 
 
 def phone(text: str) -> str:
-    """Phone number with ASCII digits and "-" dashes; spaces between groups become dashes."""
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value:
-        return ""
-    value = re.sub(r"\s*([()])\s*", r"\1", value)  # "(03) 1234" is not "(03)-1234"
-    value = _SPACE_RE.sub("-", _DASH_RE.sub("-", value))
-    value = re.sub(r"-{2,}", "-", value).strip("-")
-    if not _PHONE_RE.fullmatch(value):
-        raise BadValue(_("Not a phone number: {value}").format(value=text))
-    return value
+    """Phone number as Japan writes it (03-1234-5678), checked by the library (app/phone.py)."""
+    try:
+        return normalize_phone(text)
+    except NotAPhoneNumber:
+        raise BadValue(_("Not a phone number: {value}").format(value=text)) from None
 
 
 def email(text: str) -> str:

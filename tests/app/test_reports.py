@@ -239,7 +239,7 @@ def add_watch_data(ctx: Context, today: date | None = None) -> list[str]:
                 given_name=given,
                 family_kana="ミマモリ",
                 address="東京都荒川区町屋9-9-9",
-                phone="03-0999-0000",
+                phone="03-1999-0000",
                 care_notes="持病あり",
                 started_on=date(2022, 4, 1) + timedelta(days=40 * n),
                 visit_interval_days=14,
@@ -306,7 +306,7 @@ def test_watch_over_counts_are_anonymous_and_right(ctx: Context) -> None:
     assert [m.visits for m in s.months] == [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
     assert sum(m.follow_ups for m in s.months) == s.follow_ups == 2
     dumped = json.dumps(reports.stats_as_dict(s), ensure_ascii=False) + repr(report)
-    for text in [*names, "見守", "町屋9-9-9", "03-0999-0000", "持病", "玄関先"]:
+    for text in [*names, "見守", "町屋9-9-9", "03-1999-0000", "持病", "玄関先"]:
         assert text not in dumped
     assert reports.annual_report(ctx, 2023).watch.visits == 0
 

@@ -38,7 +38,7 @@ def test_new_organisation_and_lecturer_by_keyboard(qtbot: QtBot, ctx: Context) -
     compose(dialog.name, ["きたくしゃかいふくしきょうぎかい"], "北区社会福祉協議会")
     assert dialog.kana.text() == "キタクシャカイフクシキョウギカイ"
     dialog.kind.setCurrentIndex(dialog.kind.findData("social_welfare_council"))
-    type_text(dialog.phone, "03-0000-0000")
+    type_text(dialog.phone, "03-1000-0000")
     dialog.save()
     assert dialog.saved is not None and dialog.saved.kind == "social_welfare_council"
     lecturer = LecturerDialog(ctx)

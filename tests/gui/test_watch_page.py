@@ -227,14 +227,14 @@ def test_consent_comes_first_in_the_person_form(qtbot: QtBot, ctx: Context) -> N
     compose(dialog.family_name, ["や", "やま", "やまだ"], "山田")
     compose(dialog.given_name, ["き", "きよ"], "キヨ")
     assert dialog.family_kana.text() == "ヤマダ"
-    type_text(dialog.phone, "03-0123-4567")
+    type_text(dialog.phone, "03-1123-4567")
     press(dialog, Qt.Key.Key_A, ALT)  # "The person has agreed"
     press(dialog, Qt.Key.Key_Space)
     assert dialog.care_notes.isEnabled()
     compose(dialog.care_notes, ["こうけつあつ"], "高血圧")
     dialog.add_contact.click()
     dialog.contacts.item(0, 0).setText("山田 良子")
-    dialog.contacts.item(0, 2).setText("090-0123-4567")
+    dialog.contacts.item(0, 2).setText("090-1123-4567")
     press(dialog, Qt.Key.Key_Return, CTRL)
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.saved is not None
     saved = watch.get_person(ctx, dialog.saved.id)

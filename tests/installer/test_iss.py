@@ -123,6 +123,13 @@ def test_files_pack_the_folder_the_spec_builds() -> None:
     for source in sources:
         if source in bundle:
             continue
+        if source["Source"].startswith("{#BundleDir}\\_internal\\"):
+            # A file the build itself writes into the bundle: the notices (installer/notices.py).
+            inner = source["Source"].split("\\_internal\\", 1)[1].replace("\\", "/")
+            assert inner == "resources/licenses/THIRD-PARTY-NOTICES.txt"
+            assert "_third_party_notices(a)" in spec_text
+            assert source["DestDir"] == "{app}\\licenses"
+            continue
         # A single file beside the bundle (a licence, say): it exists, and the spec bundles its
         # folder too (datas), so the installed program and the extra copy agree.
         path = (ISS.parent / source["Source"].replace("\\", "/")).resolve()
