@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from app import events, members
 from app.context import Context
-from app.errors import UserError
 from app.events import GuestInput, RegistrationView
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
@@ -132,28 +131,24 @@ class RegisterDialog(BaseDialog):
 
     def register(self) -> None:
         """Register the selected member or the guest typed in."""
-        try:
-            if self.tabs.currentIndex() == 0:
-                index = self.table.currentIndex()
-                member_id = self.model.member_id(index.row()) if index.isValid() else None
-                if member_id is None:
-                    self.show_error(_("Find the member first: type a few kana and press Enter."))
-                    return
-                self.saved = events.register_member(
-                    self.ctx, self.event_id, member_id, self.occurrence_id
-                )
-            else:
-                self.saved = events.register_guest(
-                    self.ctx,
-                    self.event_id,
-                    GuestInput(
-                        **self.names.values(),
-                        contact=self.contact.text(),
-                        note=self.note.text(),
-                    ),
-                    self.occurrence_id,
-                )
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
+        if self.tabs.currentIndex() == 0:
+            index = self.table.currentIndex()
+            member_id = self.model.member_id(index.row()) if index.isValid() else None
+            if member_id is None:
+                self.show_error(_("Find the member first: type a few kana and press Enter."))
+                return
+            chosen = member_id
+            self.saved = self.accept_unless_refused(
+                lambda: events.register_member(self.ctx, self.event_id, chosen, self.occurrence_id)
+            )
             return
-        self.accept()
+        self.saved = self.accept_unless_refused(
+            lambda: events.register_guest(
+                self.ctx,
+                self.event_id,
+                GuestInput(
+                    **self.names.values(), contact=self.contact.text(), note=self.note.text()
+                ),
+                self.occurrence_id,
+            )
+        )

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from app import visits, watch
 from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
@@ -233,12 +232,6 @@ class VisitDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
-        try:
-            if self.visit_id:
-                self.saved = visits.update_visit(self.ctx, self.visit_id, self.value())
-            else:
-                self.saved = visits.log_visit(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.visit_id, visits.log_visit, visits.update_visit, self.value
+        )
