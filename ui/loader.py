@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,14 +13,16 @@ from app import accounts, i18n
 from app import chapter as chapter_service
 from app.context import Context
 from app.database import DEFAULT_FILENAME, open_database
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
 from ui.idle import WindowLock
 from ui.main_view import MainView
 from ui.operations import Operation, background_work
-from ui.shell import Shell
 from ui.style import apply_text_scale
+
+if TYPE_CHECKING:
+    from app.errors import UserError
+    from ui.shell import Shell
 
 
 def _refuse(shell: Shell, message: str) -> None:

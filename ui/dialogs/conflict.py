@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import Context
 from app.i18n import gettext as _
 from app.sync import exchange, labels
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class ConflictDialog(BaseDialog):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import events, members
-from app.context import Context
 from app.events import GuestInput, RegistrationView
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.widgets.person_name import PersonNameFields
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class RegisterDialog(BaseDialog):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -20,13 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.dialogs.visit import DateTimeField, fill_combo, pydatetime, qdatetime
 from ui.keys import shortcut
 from ui.models.event_table import short_when
 from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 OTHER = "__other__"
 

@@ -8,7 +8,7 @@ for people who come without registering, live counts. Escape clears, it never cl
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import events
-from app.context import Context
-from app.events import RegistrationView
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
@@ -35,6 +33,10 @@ from ui.models.event_table import short_when
 from ui.models.registration_table import ReceptionListModel
 from ui.operations import Operation
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.events import RegistrationView
 
 T = TypeVar("T")
 

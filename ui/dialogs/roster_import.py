@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import members, roster_files
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
 
 if TYPE_CHECKING:
     from app.context import Context
+    from app.errors import UserError
 
 
 class RosterImportDialog(BaseDialog):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from app import chapter as chapter_service
 from app import i18n
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
 from ui.style import apply_text_scale
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 DATA_FOLDER_KEY = "database_folder"
 

@@ -7,6 +7,7 @@ checkboxes (Space ticks), and Ctrl+Enter saves from anywhere in the form.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QKeySequence
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -15,10 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import Column, RowTableModel, short_when
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 VISIT_COLUMNS: list[Column[visits.VisitView]] = [
     Column(lambda: _("When"), lambda v: short_when(v.visited_at)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, confirm
 from ui.dialogs.visit import fill_combo
 from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.keys import shortcut
 from ui.operations import Operation
 
 if TYPE_CHECKING:
     from app.context import Context
+    from app.errors import UserError
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 URGENT = QColor("#A4262C")

@@ -24,12 +24,12 @@ from app import partners
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
-from ui.models.event_table import RowTableModel
 from ui.models.partner_table import LecturerTableModel, OrganisationTableModel
 from ui.operations import Operation
 
 if TYPE_CHECKING:
     from app.context import Context
+    from ui.models.event_table import RowTableModel
 
 
 class DirectoryTab(QWidget):
