@@ -152,13 +152,17 @@ class Session(QObject):
         """The acting account's own passphrase."""
         from ui.dialogs.accounts import PassphraseDialog
 
-        PassphraseDialog(self.ctx, self.shell).exec()
+        dialog = Operation(self.shell, lambda: PassphraseDialog(self.ctx, self.shell)).value()
+        if dialog is not None:
+            dialog.exec()
 
     def open_accounts(self) -> None:
         """The accounts dialog (coordinators)."""
         from ui.dialogs.accounts import AccountsDialog
 
-        dialog = AccountsDialog(self.ctx, self.shell)
+        dialog = Operation(self.shell, lambda: AccountsDialog(self.ctx, self.shell)).value()
+        if dialog is None:
+            return
         # A plain file encrypted under its first coordinator, or one's own new role.
         dialog.context_changed.connect(self.replace_context)
         dialog.idle_minutes_changed.connect(self._idle_minutes)
@@ -172,7 +176,9 @@ class Session(QObject):
         """The audit log (coordinators)."""
         from ui.dialogs.audit import AuditLogDialog
 
-        AuditLogDialog(self.ctx, self.shell).exec()
+        dialog = Operation(self.shell, lambda: AuditLogDialog(self.ctx, self.shell)).value()
+        if dialog is not None:
+            dialog.exec()
 
     def close(self) -> None:
         """Stop the lock and release the database, once no worker thread is on a call."""
@@ -191,7 +197,7 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
     opened = Operation(shell, lambda: open_context(shell, location)).failure(
         lambda exc: _refuse(shell, exc.message)
     )
-    if not opened.run():
+    if not opened.run(wait_cursor=False):  # it asks for the log-in (or runs the first start)
         return None
     ctx = opened.result
     if ctx is None:

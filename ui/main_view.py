@@ -25,6 +25,7 @@ from app.context import role_label
 from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
+from ui.operations import Operation
 from ui.pages.placeholder import PlaceholderPage
 
 if TYPE_CHECKING:
@@ -172,8 +173,8 @@ class MainView(QWidget):
         """The settings dialog; a new language or text size rebuilds the pages at once."""
         from ui.dialogs.settings import SettingsDialog
 
-        dialog = SettingsDialog(self.ctx, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: SettingsDialog(self.ctx, self)).value()
+        if dialog is not None and dialog.exec():
             self.rebuild()
 
     def rebuild(self) -> None:

@@ -156,15 +156,18 @@ class Operation(Generic[T]):
 
     # --- running -----------------------------------------------------------------------------
 
-    def run(self) -> bool:
-        """Call now, on the GUI thread (a quick call); True when it succeeded."""
+    def run(self, *, wait_cursor: bool = True) -> bool:
+        """Call now, on the GUI thread (a quick call); True when it succeeded. A wait cursor
+        shows during the call unless it asks the person something (`wait_cursor=False`)."""
         self._start()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        if wait_cursor:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             try:
                 value = self._call()
             finally:
-                QGuiApplication.restoreOverrideCursor()
+                if wait_cursor:
+                    QGuiApplication.restoreOverrideCursor()
         except UserError as exc:
             self._finish(None, exc)
             return False
@@ -174,6 +177,11 @@ class Operation(Generic[T]):
             raise
         self._finish(value, None)
         return True
+
+    def value(self) -> T | None:
+        """Call now, as run(); the result, or None when refused (for calls that never give
+        None, such as building a dialog that reads the database)."""
+        return self.result if self.run() else None
 
     def run_in_background(self, label: str) -> Operation[T]:
         """Call on a worker thread while `label` shows with a progress indicator; returns at
@@ -309,9 +317,10 @@ def _progress_dialog(parent: QWidget, label: str) -> QProgressDialog:
 class BackgroundWork(QObject):
     """The background operations under way, for the whole program.
 
-    While any runs: no input reaches a window (a click would start a second action in the
-    middle of the first), a wait cursor shows, and a window asked to close is closed once the
-    work is over. `when_idle(fn)` is how the idle lock waits for the work to finish.
+    While any runs: no input reaches the windows that were open when it began (a click would
+    start a second action in the middle of the first; a message box opened meanwhile still
+    takes its answer), a wait cursor shows, and such a window asked to close is closed once
+    the work is over. `when_idle(fn)` is how the idle lock waits for the work to finish.
     """
 
     idle = Signal()
@@ -320,6 +329,7 @@ class BackgroundWork(QObject):
         super().__init__()
         self.working: list[Operation[Any]] = []
         self.unsettled: list[Operation[Any]] = []
+        self._held: dict[Operation[Any], set[QWidget]] = {}  # the windows each one holds
         self._close_later: list[QWidget] = []
         self._when_idle: list[Callable[[], object]] = []
 
@@ -336,12 +346,14 @@ class BackgroundWork(QObject):
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.working.append(operation)
         self.unsettled.append(operation)
+        self._held[operation] = set(QApplication.topLevelWidgets())
 
     def work_ended(self, operation: Operation[Any]) -> None:
         """Its worker is through; input flows again once no other work runs."""
         if operation not in self.working:
             return
         self.working.remove(operation)
+        self._held.pop(operation, None)
         if not self.working:
             app = QApplication.instance()
             if app is not None:
@@ -384,11 +396,22 @@ class BackgroundWork(QObject):
                 return False
         return True
 
+    def _holds(self, window: QWidget) -> bool:
+        return any(window in held for held in self._held.values())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
         if kind in _INPUT:
-            return True
-        if kind == QEvent.Type.Close and isinstance(watched, QWidget) and watched.isWindow():
+            if isinstance(watched, QWidget):
+                return self._holds(watched.window())
+            # Shortcuts and actions are delivered to QShortcut/QAction objects: none now.
+            return kind == QEvent.Type.Shortcut
+        if (
+            kind == QEvent.Type.Close
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and self._holds(watched)
+        ):
             # A progress indicator is never closed by hand; any other window closes afterwards.
             if not isinstance(watched, QProgressDialog) and watched not in self._close_later:
                 self._close_later.append(watched)

@@ -182,6 +182,23 @@ def test_long_work_shows_progress_takes_no_input_and_then_refreshes(
     assert window.clicks == 1
 
 
+def test_a_message_box_opened_during_the_work_still_takes_its_answer(
+    qtbot: QtBot, window: _Window
+) -> None:
+    opened, call = gate()
+    op = Operation(window, call).run_in_background("Importing…")
+    box = QMessageBox(QMessageBox.Icon.Information, "Tsunagu", "Another message", parent=None)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    qtbot.addWidget(box)
+    box.show()
+    QTest.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert not box.isVisible()
+    QTest.mouseClick(window.button, Qt.MouseButton.LeftButton)
+    assert window.clicks == 0
+    opened.set()
+    outcome(qtbot, op)
+
+
 def test_quick_background_work_shows_no_progress(qtbot: QtBot, window: _Window) -> None:
     seen: list[bool] = []
     op = Operation(window, lambda: "quick").run_in_background("Exporting…")

@@ -370,7 +370,8 @@ class AccountsDialog(BaseDialog):
 
     def add(self) -> None:
         """A new account."""
-        if AccountEditDialog(self.ctx, self).exec():
+        edit = Operation(self, lambda: AccountEditDialog(self.ctx, self)).value()
+        if edit is not None and edit.exec():
             self.refresh()
 
     def change_role(self) -> None:
@@ -378,8 +379,8 @@ class AccountsDialog(BaseDialog):
         view = self.selected()
         if view is None:
             return
-        edit = AccountEditDialog(self.ctx, self, account=view)
-        if not edit.exec():
+        edit = Operation(self, lambda: AccountEditDialog(self.ctx, self, account=view)).value()
+        if edit is None or not edit.exec():
             return
         if edit.ctx is not self.ctx:
             self.ctx = edit.ctx

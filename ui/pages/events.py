@@ -421,8 +421,11 @@ class EventsPage(QWidget):
         v = self.current
         if v is None:
             return
-        dialog = RegisterDialog(self.ctx, v.id, self.current_occurrence(), self, guest=guest)
-        if dialog.exec() and dialog.saved is not None:
+        occurrence = self.current_occurrence()
+        dialog = Operation(
+            self, lambda: RegisterDialog(self.ctx, v.id, occurrence, self, guest=guest)
+        ).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self._after_change()
             row = self.reg_model.row_of(dialog.saved.id)
             if row >= 0:
@@ -471,8 +474,10 @@ class EventsPage(QWidget):
         v = self.current
         if v is None:
             return
-        dialog = ReceptionDialog(self.ctx, v.id, self.current_occurrence(), self)
-        dialog.exec()
+        occurrence = self.current_occurrence()
+        dialog = Operation(self, lambda: ReceptionDialog(self.ctx, v.id, occurrence, self)).value()
+        if dialog is not None:
+            dialog.exec()
         self._after_change()
 
     def _after_change(self) -> None:
@@ -491,8 +496,8 @@ class EventsPage(QWidget):
 
         if not self.writable:
             return
-        dialog = EventDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: EventDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self._fill_years()
             self.refresh()
             self.select_event(dialog.saved.id)
@@ -504,8 +509,8 @@ class EventsPage(QWidget):
         event_id = self.current_id()
         if event_id is None or not self.writable:
             return
-        dialog = EventDialog(self.ctx, event_id, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: EventDialog(self.ctx, event_id, self)).value()
+        if dialog is not None and dialog.exec():
             self._fill_years()
             self.refresh()
             self.select_event(event_id)

@@ -165,8 +165,8 @@ class MembersPage(QWidget):
         """Open the form for a new member."""
         from ui.dialogs.member import MemberDialog
 
-        dialog = MemberDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: MemberDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self.refresh()
             self._select(dialog.saved.id)
 
@@ -177,8 +177,8 @@ class MembersPage(QWidget):
         member_id = self.current_id()
         if member_id is None or not self.ctx.actor.can("roster.write"):
             return
-        dialog = MemberDialog(self.ctx, member_id, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: MemberDialog(self.ctx, member_id, self)).value()
+        if dialog is not None and dialog.exec():
             self.refresh()
             self._select(member_id)
 
@@ -237,8 +237,8 @@ class MembersPage(QWidget):
         )
         if not name:
             return
-        dialog = RosterImportDialog(self.ctx, Path(name), self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: RosterImportDialog(self.ctx, Path(name), self)).value()
+        if dialog is not None and dialog.exec():
             self.refresh()
 
     def export_file(self) -> Operation[int] | None:

@@ -195,15 +195,15 @@ class PartnersPage(QWidget):
     def _edit_organisation(self, org_id: str | None) -> str | None:
         from ui.dialogs.partner import OrganisationDialog
 
-        dialog = OrganisationDialog(self.ctx, org_id, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: OrganisationDialog(self.ctx, org_id, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             return dialog.saved.id
         return None
 
     def _edit_lecturer(self, lecturer_id: str | None) -> str | None:
         from ui.dialogs.partner import LecturerDialog
 
-        dialog = LecturerDialog(self.ctx, lecturer_id, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: LecturerDialog(self.ctx, lecturer_id, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             return dialog.saved.id
         return None

@@ -395,8 +395,8 @@ class WatchPage(QWidget):
         """Enrol someone."""
         from ui.dialogs.watch_person import WatchPersonDialog
 
-        dialog = WatchPersonDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: WatchPersonDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self.refresh()
             self._reselect(self.people_table, self.people_model.row_of(dialog.saved.id))
 
@@ -514,5 +514,7 @@ class WatchPage(QWidget):
         """Referral targets, the signs checklist and retention."""
         from ui.dialogs.watch_settings import WatchSettingsDialog
 
-        WatchSettingsDialog(self.ctx, self).exec()
+        dialog = Operation(self, lambda: WatchSettingsDialog(self.ctx, self)).value()
+        if dialog is not None:
+            dialog.exec()
         self.refresh()
