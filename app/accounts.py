@@ -298,11 +298,12 @@ def create_database(location: str | Path | None, name: str, passphrase: str) -> 
 
 def set_up_accounts(
     ctx: Context, name: str, passphrase: str, *, keep_plain_copy: bool = False
-) -> str:
-    """Create the first coordinator of a plain database and encrypt it; the recovery key.
+) -> tuple[Context, str]:
+    """Create the first coordinator of a plain database and encrypt it; (context, recovery key).
 
-    `ctx` is changed in place: its database is the encrypted one afterwards and its actor
-    the new coordinator. The plain original is wiped unless `keep_plain_copy`.
+    The new Context is the encrypted database acted on by the new coordinator; `ctx` must not
+    be used afterwards (its database was reopened encrypted). The plain original is wiped
+    unless `keep_plain_copy`.
     """
     ctx.require("admin")
     name = _check_name(name)
@@ -316,14 +317,18 @@ def set_up_accounts(
     # The key file goes first: if the conversion is cut short, the next log-in finishes it.
     keys.save(ring_file, ring, db_key)
     try:
-        ctx.db = encrypt_in_place(ctx.db, db_key, keep_plain_copy=keep_plain_copy)
+        db = encrypt_in_place(ctx.db, db_key, keep_plain_copy=keep_plain_copy)
     except BaseException:
         if is_plain_sqlite(path):
             ring_file.unlink(missing_ok=True)
         raise
-    ctx.actor = Actor(name, COORDINATOR)
-    _add_first_user(ctx, name)
-    return recovery
+    encrypted = Context(db, Actor(name, COORDINATOR))
+    try:
+        _add_first_user(encrypted, name)
+    except BaseException:
+        db.close()
+        raise
+    return encrypted, recovery
 
 
 def list_accounts(ctx: Context) -> list[AccountView]:
@@ -407,10 +412,15 @@ def change_role(ctx: Context, name: str, role: str, member_id: str | None = None
         if loaded.keyring.has(user.name):
             loaded.keyring.set_role(user.name, role, member_id)
         _save(ctx.db, loaded.keyring)
-        view = _view(user)
-    if keys.normalise_name(name) == keys.normalise_name(ctx.actor.name):
-        ctx.actor = Actor(view.name, view.role, view.member_id)
-    return view
+        return _view(user)
+
+
+def acting_after(ctx: Context, view: AccountView) -> Context:
+    """The context to go on with after `view`'s role changed: a new one when it is the
+    acting account's own (its permissions changed), else `ctx` itself."""
+    if keys.normalise_name(view.name) != keys.normalise_name(ctx.actor.name):
+        return ctx
+    return ctx.with_actor(Actor(view.name, view.role, view.member_id))
 
 
 def _rewrap(ctx: Context, user: User, passphrase: str, s: Session, detail: str) -> None:

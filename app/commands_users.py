@@ -231,9 +231,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
                 )
             ctx.require("admin")
             path = ctx.db.path
-            recovery = accounts.set_up_accounts(
+            encrypted, recovery = accounts.set_up_accounts(
                 ctx, args.name, new_passphrase(args.name), keep_plain_copy=args.keep_plain_copy
             )
+            encrypted.db.close()  # `opened` closes the plain one it opened
             say(_("Added the coordinator account {name}.").format(name=args.name))
             say(_("{name} is now encrypted.").format(name=path.name if path else ""))
             if path is not None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from app.database import Database
 from app.errors import PermissionDenied
 from app.i18n import gettext as _
+
+if TYPE_CHECKING:
+    # Only for the annotation: importing app.context must not load SQLAlchemy (the window
+    # imports it before its first paint).
+    from app.database import Database
 
 COORDINATOR = "coordinator"
 VISITOR = "visitor"
@@ -54,12 +59,20 @@ class Actor:
 SYSTEM = Actor("system", COORDINATOR)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """A service call's world: the open database and the acting account."""
+    """A service call's world: the open database and the acting account.
+
+    Immutable: a log-in, an unlock as someone else or a change of the acting account's role
+    makes a new Context (`with_actor`), handed to the pages; a call under way keeps its own.
+    """
 
     db: Database
     actor: Actor = SYSTEM
+
+    def with_actor(self, actor: Actor) -> Context:
+        """The same database, acted on by `actor`."""
+        return replace(self, actor=actor)
 
     def require(self, permission: str) -> None:
         """Refuse the call unless the actor may do `permission`."""

@@ -59,6 +59,16 @@ class Database:
     _factory: sessionmaker[Session] | None = None
     # The raw SQLCipher key while the file is open; None for a plain (or server) database.
     key: bytes | None = field(default=None, repr=False)
+    # What services keep per open database (the roster's search index, the due list's facts),
+    # by a name of their own; it goes when this Database goes, never into a module global.
+    caches: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Made here, not on first use: the window's worker threads open sessions too, and two
+        # threads must not race to make (and hook) two factories.
+        if self._factory is None:
+            self._factory = sessionmaker(self.engine, expire_on_commit=False)
+            event.listen(self._factory, "before_flush", _stamp_rows)
 
     @property
     def encrypted(self) -> bool:
@@ -67,9 +77,7 @@ class Database:
 
     def session(self, *, stamp: bool = True) -> Session:
         """A new session; `stamp=False` keeps incoming versions (sync merge)."""
-        if self._factory is None:
-            self._factory = sessionmaker(self.engine, expire_on_commit=False)
-            event.listen(self._factory, "before_flush", _stamp_rows)
+        assert self._factory is not None
         s = self._factory()
         s.info["db"] = self
         s.info["stamp"] = stamp

@@ -5,19 +5,19 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-import weakref
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app import people, roster_files
 from app.backup import backup_before_change
 from app.context import Context
+from app.database import Database
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.phone import clean_phone
@@ -302,18 +302,19 @@ class _SearchIndex:
         ]
 
 
-_INDEXES: weakref.WeakKeyDictionary[Engine, _SearchIndex] = weakref.WeakKeyDictionary()
+# The index of an open database lives in its `caches` (app/database.py) under this name.
+_INDEX_CACHE = "members.search_index"
 _INDEX_LOCK = threading.Lock()
 
 
-def _search_index(s: Session, engine: Engine) -> _SearchIndex:
+def _search_index(s: Session, db: Database) -> _SearchIndex:
     stamp_row = s.execute(
         select(func.coalesce(func.max(Member.local_seq), 0), func.count()).select_from(Member)
     ).one()
     stamp = (int(stamp_row[0]), int(stamp_row[1]))
     with _INDEX_LOCK:
-        index = _INDEXES.get(engine)
-        if index is not None and index.stamp == stamp:
+        index = db.caches.get(_INDEX_CACHE)
+        if isinstance(index, _SearchIndex) and index.stamp == stamp:
             return index
         # Core rather than ORM rows, read by position: at 100,000 members the ORM's row
         # handling cost more than fetching the chapter column.
@@ -345,7 +346,7 @@ def _search_index(s: Session, engine: Engine) -> _SearchIndex:
         index = _SearchIndex(
             stamp, ids, active, starts, "".join(parts), array("I", chapter_codes), codes
         )
-        _INDEXES[engine] = index
+        db.caches[_INDEX_CACHE] = index
         return index
 
 
@@ -362,7 +363,7 @@ def search_ids(
     """
     ctx.require("roster.read")
     with ctx.db.transaction() as s:
-        index = _search_index(s, ctx.db.engine)
+        index = _search_index(s, ctx.db)
     return index.find(people.search_terms(query), include_retired, chapter_id)
 
 

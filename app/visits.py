@@ -5,17 +5,17 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, String, exists, func, select, type_coerce
+from sqlalchemy import String, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.audit import record_audit
 from app.context import Context
+from app.database import Database
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
@@ -743,7 +743,7 @@ def due_list(
     require_access(ctx)
     today = today or date.today()
     with ctx.db.transaction() as s:
-        facts = _due_facts(s, ctx.db.engine)
+        facts = _due_facts(s, ctx.db)
     visible: frozenset[str] | None = None
     if not reads_all(ctx):
         visible = facts.assigned.get(ctx.actor.member_id or "", frozenset())
@@ -850,7 +850,8 @@ class _DueFacts:
         return items
 
 
-_DUE_CACHES: weakref.WeakKeyDictionary[Engine, _DueFacts] = weakref.WeakKeyDictionary()
+# The facts of an open database live in its `caches` (app/database.py) under this name.
+DUE_CACHE = "visits.due_facts"
 _DUE_LOCK = threading.Lock()
 
 
@@ -860,7 +861,7 @@ def _change_seq(s: Session) -> int:
     return int(value or 0)
 
 
-def _due_facts(s: Session, engine: Engine) -> _DueFacts:
+def _due_facts(s: Session, db: Database) -> _DueFacts:
     """The cached facts of this database, brought up to its change feed first.
 
     The feed number is read first, in the caller's transaction, so whatever the reads after
@@ -870,14 +871,15 @@ def _due_facts(s: Session, engine: Engine) -> _DueFacts:
     """
     seq = _change_seq(s)
     with _DUE_LOCK:
-        facts = _DUE_CACHES.get(engine)
+        cached = db.caches.get(DUE_CACHE)
+        facts = cached if isinstance(cached, _DueFacts) else None
         if facts is not None and facts.seq == seq:
             return facts
         if facts is None or seq < facts.seq:
             facts = _build_due_facts(s, seq)
         else:
             facts = _update_due_facts(s, facts, seq)
-        _DUE_CACHES[engine] = facts
+        db.caches[DUE_CACHE] = facts
         return facts
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app.context import Actor, Context
+from ui.operations import background_work
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 _DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 # Any of these means someone is at the computer.
@@ -72,15 +76,19 @@ class WindowLock(QObject):
     """Hides the content of every open window and asks for a log-in before showing it again.
 
     Open dialogs stay open (nothing typed is lost); only their content is hidden. When a
-    different account logs in, `on_other_account` is called with its Actor so the window
-    can rebuild itself for that account's role.
+    different account logs in, `ctx` becomes a new Context for it (the old one is left as it
+    was) and `on_other_account` is called with it, so the window can rebuild its pages for
+    that account's role.
+
+    Background work (ui/operations.py) is never locked underneath: the lock waits until the
+    work is over, then locks.
     """
 
     def __init__(
         self,
         ctx: Context,
         minutes: float,
-        on_other_account: Callable[[Actor], None],
+        on_other_account: Callable[[Context], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +96,8 @@ class WindowLock(QObject):
         self._on_other_account = on_other_account
         self._hidden: list[QWidget] = []
         self.dialog: QDialog | None = None
+        self._waiting = False
+        self._stopped = False
         self.idle = IdleWatch(minutes, self.lock, self)
 
     @property
@@ -99,8 +109,16 @@ class WindowLock(QObject):
         return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not self.dialog]
 
     def lock(self) -> None:
-        """Hide everything and show the log-in (does nothing if already locked)."""
-        if self.locked:
+        """Hide everything and show the log-in (does nothing if already locked); while
+        background work runs, once it is over."""
+        if self.locked or self._stopped:
+            return
+        work = background_work()
+        if work.busy():
+            if not self._waiting:
+                self._waiting = True
+                self.idle.pause()
+                work.when_idle(self._lock_after_work)
             return
         from ui.dialogs.login import LoginDialog
 
@@ -121,6 +139,10 @@ class WindowLock(QObject):
         self.dialog.raise_()
         self.dialog.activateWindow()
 
+    def _lock_after_work(self) -> None:
+        self._waiting = False
+        self.lock()
+
     def _unlocked(self) -> None:
         from ui.dialogs.login import LoginDialog
 
@@ -138,8 +160,9 @@ class WindowLock(QObject):
             for window in self._windows():
                 if isinstance(window, QDialog):
                     window.reject()
-            self.ctx.actor = actor
-            QTimer.singleShot(0, lambda: self._on_other_account(actor))
+            self.ctx = self.ctx.with_actor(actor)
+            ctx = self.ctx
+            QTimer.singleShot(0, lambda: self._on_other_account(ctx))
 
     def set_minutes(self, minutes: float) -> None:
         """A new idle time from the settings."""
@@ -147,4 +170,5 @@ class WindowLock(QObject):
 
     def stop(self) -> None:
         """No more locking (the window is closing)."""
+        self._stopped = True
         self.idle.stop()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app import i18n
 from app.i18n import gettext as _
 from ui import crash_dialog
+from ui.operations import Operation, show_error
 from ui.shell import Shell
 from ui.single_instance import Claim, SingleInstance, database_file
 
@@ -67,32 +68,41 @@ def claim_database(location: str | None) -> tuple[int | None, SingleInstance | N
     return None, guard
 
 
-def backup_on_close(window: QWidget, ctx: Any) -> None:
-    """The automatic daily backup when the window closes; a failure is said, not hidden."""
+def backup_on_close(window: QWidget, ctx: Any) -> Operation[object] | None:
+    """The automatic daily backup when the window closes, in the background; a failure is
+    said, not hidden. None when there is nothing to back up."""
     if ctx is None or ctx.db.path is None or ctx.db.lock is None:
-        return  # no file, or already closed (after a restore)
+        return None  # no file, or already closed (after a restore)
     from app import backup
     from app.errors import UserError
-    from ui.tasks import run_with_progress
 
-    try:
-        run_with_progress(window, _("Making the daily backup…"), lambda: backup.daily_backup(ctx))
-    except UserError as exc:
-        QMessageBox.warning(
+    def daily() -> object:
+        try:
+            return backup.daily_backup(ctx)
+        except Exception as exc:  # never keep the window from closing over a backup
+            if isinstance(exc, UserError):
+                raise  # a refusal: the operation says it
+            from app.crash import save_report
+
+            save_report(exc)
+            return None
+
+    def refused(exc: UserError) -> None:
+        show_error(
             window,
-            _("Tsunagu"),
             _("The daily backup could not be made: {reason} Your data itself is safe.").format(
                 reason=exc.message
             ),
         )
-    except Exception as exc:  # never keep the window from closing over a backup
-        from app.crash import save_report
 
-        save_report(exc)
+    return (
+        Operation(window, daily).failure(refused).run_in_background(_("Making the daily backup…"))
+    )
 
 
 class _CloseWatch(QObject):
-    """Runs the daily backup once, when the main window is about to close."""
+    """Runs the daily backup once, when the main window is about to close; the window closes
+    when the backup is done."""
 
     def __init__(self, window: QWidget, state: dict[str, Any]) -> None:
         super().__init__(window)
@@ -104,7 +114,11 @@ class _CloseWatch(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.window and event.type() == QEvent.Type.Close and not self.done:
             self.done = True
-            backup_on_close(self.window, self.state.get("ctx"))
+            backing_up = backup_on_close(self.window, self.state.get("ctx"))
+            if backing_up is not None:
+                event.ignore()
+                backing_up.always(self.window.close)
+                return True
         return False
 
 
@@ -142,9 +156,13 @@ def run_window(argv: list[str], started: float) -> int:
     _CloseWatch(shell, state)
 
     def load() -> None:
-        from ui.loader import load_into
+        from ui.loader import Session, load_into
 
         state["ctx"] = load_into(shell, db_location)
+        session = shell.findChild(Session)
+        if session is not None:
+            # The daily backup on closing is of the Context of the moment.
+            session.context_changed.connect(lambda ctx: state.__setitem__("ctx", ctx))
 
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
     shell.show()

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import accounts, i18n
 from app import chapter as chapter_service
-from app.context import Actor, Context
+from app.context import Context
 from app.database import DEFAULT_FILENAME, open_database
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
 from ui.idle import WindowLock
 from ui.main_view import MainView
-from ui.shell import Shell
+from ui.operations import Operation, background_work
 from ui.style import apply_text_scale
+
+if TYPE_CHECKING:
+    from app.errors import UserError
+    from ui.shell import Shell
 
 
 def _refuse(shell: Shell, message: str) -> None:
@@ -58,7 +62,14 @@ def open_context(shell: QWidget, location: str | None) -> Context | None:
 
 
 class Session(QObject):
-    """What the window needs while a database is open: the view, the menu, the idle lock."""
+    """What the window needs while a database is open: the view, the menu, the idle lock.
+
+    `ctx` is the Context of the moment; when another one takes its place (someone else
+    unlocked, the file was encrypted, one's own role changed) the pages are built anew for
+    it and `context_changed` tells whoever else holds it.
+    """
+
+    context_changed = Signal(object)
 
     def __init__(self, shell: Shell, ctx: Context) -> None:
         super().__init__(shell)
@@ -91,9 +102,19 @@ class Session(QObject):
             )
         )
 
-    def _other_account(self, actor: Actor) -> None:
-        self.ctx.actor = actor
+    def replace_context(self, ctx: Context) -> None:
+        """Go on with `ctx`: the pages, the menu and the lock follow it."""
+        if ctx is self.ctx:
+            return
+        self.ctx = ctx
+        if self.lock is not None:
+            self.lock.ctx = ctx
         self.show_view()
+        self.start_lock()
+        self.context_changed.emit(ctx)
+
+    def _other_account(self, ctx: Context) -> None:
+        self.replace_context(ctx)
 
     def _build_menu(self) -> None:
         menu = self.shell.menuBar().addMenu(_("Account"))
@@ -131,21 +152,21 @@ class Session(QObject):
         """The acting account's own passphrase."""
         from ui.dialogs.accounts import PassphraseDialog
 
-        PassphraseDialog(self.ctx, self.shell).exec()
+        dialog = Operation(self.shell, lambda: PassphraseDialog(self.ctx, self.shell)).value()
+        if dialog is not None:
+            dialog.exec()
 
     def open_accounts(self) -> None:
         """The accounts dialog (coordinators)."""
         from ui.dialogs.accounts import AccountsDialog
 
-        dialog = AccountsDialog(self.ctx, self.shell)
-        dialog.encrypted.connect(self._encrypted)
+        dialog = Operation(self.shell, lambda: AccountsDialog(self.ctx, self.shell)).value()
+        if dialog is None:
+            return
+        # A plain file encrypted under its first coordinator, or one's own new role.
+        dialog.context_changed.connect(self.replace_context)
         dialog.idle_minutes_changed.connect(self._idle_minutes)
         dialog.exec()
-
-    def _encrypted(self) -> None:
-        # The plain file became encrypted under the new coordinator: rebuild for them.
-        self.show_view()
-        self.start_lock()
 
     def _idle_minutes(self, minutes: int) -> None:
         if self.lock is not None:
@@ -155,12 +176,15 @@ class Session(QObject):
         """The audit log (coordinators)."""
         from ui.dialogs.audit import AuditLogDialog
 
-        AuditLogDialog(self.ctx, self.shell).exec()
+        dialog = Operation(self.shell, lambda: AuditLogDialog(self.ctx, self.shell)).value()
+        if dialog is not None:
+            dialog.exec()
 
     def close(self) -> None:
-        """Stop the lock and release the database."""
+        """Stop the lock and release the database, once no worker thread is on a call."""
         if self.lock is not None:
             self.lock.stop()
+        background_work().wait_for_all()
         self.ctx.db.close()
 
 
@@ -170,11 +194,12 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
         folder = QSettings("Tsunagu", "Tsunagu").value(DATA_FOLDER_KEY)
         if folder:
             location = str(Path(str(folder)) / DEFAULT_FILENAME)
-    try:
-        ctx = open_context(shell, location)
-    except UserError as exc:
-        _refuse(shell, exc.message)
+    opened = Operation(shell, lambda: open_context(shell, location)).failure(
+        lambda exc: _refuse(shell, exc.message)
+    )
+    if not opened.run(wait_cursor=False):  # it asks for the log-in (or runs the first start)
         return None
+    ctx = opened.result
     if ctx is None:
         # Cancelled at the log-in or the first start: closing the last window ends Tsunagu.
         shell.close()
@@ -185,14 +210,21 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
     if chapter_service.is_empty(ctx):
         from ui.dialogs.first_start import FirstStartDialog
 
-        FirstStartDialog(ctx, shell).exec()
-    try:
-        session = Session(shell, ctx)
-    except UserError as exc:
-        ctx.db.close()
+        wizard = FirstStartDialog(ctx, shell)
+        wizard.exec()
+        # Making the first account encrypted the file: go on with the wizard's Context.
+        ctx = wizard.ctx or ctx
+    started = ctx
+
+    def refused(exc: UserError) -> None:
+        started.db.close()
         _refuse(shell, exc.message)
+
+    made = Operation(shell, lambda: Session(shell, started)).failure(refused)
+    if not made.run():
         return None
-    shell.destroyed.connect(lambda: ctx.db.close())
+    session = made.result
+    shell.destroyed.connect(lambda: session.ctx.db.close())
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(session.close)

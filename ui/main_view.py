@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
@@ -20,11 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
-from app.context import Context, role_label
+from app.context import role_label
 from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
+from ui.operations import Operation
 from ui.pages.placeholder import PlaceholderPage
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class CurrentPageStack(QStackedWidget):
@@ -168,8 +173,8 @@ class MainView(QWidget):
         """The settings dialog; a new language or text size rebuilds the pages at once."""
         from ui.dialogs.settings import SettingsDialog
 
-        dialog = SettingsDialog(self.ctx, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: SettingsDialog(self.ctx, self)).value()
+        if dialog is not None and dialog.exec():
             self.rebuild()
 
     def rebuild(self) -> None:

@@ -135,13 +135,14 @@ def test_converting_a_plain_database_keeps_every_row(demo_ctx: Context) -> None:
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     before = _rows(path, None)
     assert sum(len(rows) for rows in before.values()) > 200
-    recovery = accounts.set_up_accounts(demo_ctx, "hana", PASS)
-    assert recovery and demo_ctx.db.encrypted and demo_ctx.actor.name == "hana"
-    key = demo_ctx.db.key
+    encrypted, recovery = accounts.set_up_accounts(demo_ctx, "hana", PASS)
+    assert recovery and encrypted.db.encrypted and encrypted.actor.name == "hana"
+    assert demo_ctx.actor.name == "system"  # a new Context; the old one is left as it was
+    key = encrypted.db.key
     assert key is not None
-    # Still usable at once through the same context.
-    assert any(m.given_name == "ZebraUnique" for m in list_members(demo_ctx, "変換"))
-    demo_ctx.db.close()
+    # Usable at once through the new context.
+    assert any(m.given_name == "ZebraUnique" for m in list_members(encrypted, "変換"))
+    encrypted.db.close()
     after = _rows(path, key)
     added = {"users", "audit_log"}
     assert {t: r for t, r in after.items() if t not in added} == {
@@ -163,8 +164,8 @@ def test_conversion_can_keep_a_plain_copy_on_request(db_path: Path) -> None:
     db = open_database(db_path, create=True)
     ctx = Context(db)
     fill(ctx)
-    accounts.set_up_accounts(ctx, "hana", PASS, keep_plain_copy=True)
-    ctx.db.close()
+    encrypted, _recovery = accounts.set_up_accounts(ctx, "hana", PASS, keep_plain_copy=True)
+    encrypted.db.close()
     copies = accounts.plain_leftovers(db_path)
     assert len(copies) == 1 and ".plain-" in copies[0].name
     conn = sqlite3.connect(copies[0])

@@ -14,6 +14,7 @@ from app.context import VISITOR, Actor, Context
 from app.database import open_database
 from app.members import MemberInput, add_member, count_members
 from tests.gui.ime import answer_next_message_box
+from tests.gui.waiting import outcome
 from ui.main_view import MainView
 from ui.pages.backups import BackupsPage, BackupTableModel, size_label
 
@@ -40,7 +41,7 @@ def test_back_up_now_adds_a_checked_copy(qtbot: QtBot, ctx: Context) -> None:
     page.show()
     assert page.model.rowCount() == 0 and page.empty_label.isVisible()
     assert str(Path(ctx.db.location).parent / "backups") in page.folder_label.text()
-    path = page.back_up_now()
+    path = outcome(qtbot, page.back_up_now())
     assert path is not None and path.exists()
     assert page.model.rowCount() == 1 and not page.empty_label.isVisible()
     assert page.selected() is not None and page.selected().path == path  # type: ignore[union-attr]
@@ -62,12 +63,12 @@ def test_restore_asks_first_then_closes_the_window(qtbot: QtBot, db_path: Path) 
     window.show()
     page = view.pages["backups"]
     assert isinstance(page, BackupsPage)
-    page.back_up_now()
+    outcome(qtbot, page.back_up_now())
     add_member(ctx, MemberInput(family_name="鈴木", family_kana="スズキ"))
 
     # First "Cancel": nothing changes.
     answer_next_message_box(lambda box: button_named(box, "Cancel"))  # type: ignore[arg-type,return-value]
-    assert page.restore_selected() is False
+    assert page.restore_selected() is None
     assert count_members(ctx) == 2 and window.isVisible()
 
     texts: list[str] = []
@@ -78,7 +79,7 @@ def test_restore_asks_first_then_closes_the_window(qtbot: QtBot, db_path: Path) 
         return button_named(box, "Restore")
 
     answer_next_message_box(restore_then_ok)  # type: ignore[arg-type]
-    assert page.restore_selected() is True
+    assert outcome(qtbot, page.restore_selected()) is not None
     assert "Changes made since then will no longer show" in texts[0]
     assert "start it again" in texts[1]
     assert db.lock is None and not window.isVisible()
@@ -102,7 +103,7 @@ def test_choose_a_folder_on_a_stick_and_a_pulled_stick_says_so(
     page.show()
     page.folder_button.click()
     assert str(stick) in page.folder_label.text()
-    path = page.back_up_now()
+    path = outcome(qtbot, page.back_up_now())
     assert path is not None and path.parent == stick
     stick_file = path
     stick_file.unlink()
@@ -111,7 +112,7 @@ def test_choose_a_folder_on_a_stick_and_a_pulled_stick_says_so(
     stick.rmdir()
     seen: list[str] = []
     answer_next_message_box(lambda box: (seen.append(box.text()), box.buttons()[0])[1])  # type: ignore[arg-type,return-value]
-    assert page.back_up_now() is None
+    assert outcome(qtbot, page.back_up_now()) is None
     assert "plug the stick in" in seen[0]
     page.default_button.click()
     assert "backups" in page.folder_label.text()
@@ -137,6 +138,7 @@ def test_closing_the_window_makes_the_daily_backup(qtbot: QtBot, ctx: Context) -
     _CloseWatch(window, {"ctx": ctx})
     window.show()
     window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)  # closes once it is made
     [made] = backup.list_backups(ctx)
     assert made.kind == "daily" and made.path.name.endswith("-auto.sqlite")
 

@@ -19,7 +19,8 @@ from app import events, partners
 from app.context import Context
 from app.text.kana import reading_sort_key
 from db.models import TakeOutLog
-from tests.gui.ime import compose, type_text
+from tests.gui.ime import answer_next_message_box, compose, type_text
+from tests.gui.waiting import outcome, settle
 from ui.dialogs.event import EventDialog
 from ui.dialogs.event_register import RegisterDialog
 from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
@@ -169,7 +170,7 @@ def test_refused_event_keeps_the_form_open(
     qtbot.addWidget(dialog)
     dialog.show()
     said: list[str] = []
-    monkeypatch.setattr(dialog, "show_error", lambda message, details=None: said.append(message))
+    answer_next_message_box(lambda box: (said.append(box.text()), box.buttons()[0])[1])  # type: ignore[arg-type,return-value]
     dialog.save()
     assert dialog.saved is None and dialog.isVisible()
     assert said == ["An event needs a title."]
@@ -216,9 +217,11 @@ def test_preview_print_and_save_the_flyer_and_attendance_sheet(
     flyer = page.make_preview("flyer")
     assert flyer is not None
     qtbot.addWidget(flyer)
+    settle(qtbot)
     assert flyer.document.pageCount() == 1
     assert flyer.current_choice() == "clean"
     flyer.template.setCurrentIndex(flyer.template.findData("poster"))
+    settle(qtbot)
     assert flyer.content is not None and b"%PDF" in flyer.content.data[:8]
     saved = flyer.save_as(tmp_path / "flyer")
     assert saved == tmp_path / "flyer" and "共感から" in PdfReader(saved).pages[0].extract_text()
@@ -226,6 +229,7 @@ def test_preview_print_and_save_the_flyer_and_attendance_sheet(
     sheet = page.make_preview("attendance")
     assert sheet is not None
     qtbot.addWidget(sheet)
+    settle(qtbot)
     pages = sheet.document.pageCount()
     assert pages >= 2
     out = tmp_path / "attendance.pdf"
@@ -235,7 +239,7 @@ def test_preview_print_and_save_the_flyer_and_attendance_sheet(
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printed = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(printed))
-    assert sheet.print_pdf(printer)
+    assert outcome(qtbot, sheet.print_pdf(printer))
     assert len(PdfReader(printed).pages) == pages
     logged = _take_outs(demo_ctx)
     people = len(events.list_registrations(demo_ctx, page.current.id, include_cancelled=False))  # type: ignore[union-attr]
@@ -265,11 +269,12 @@ def test_pdf_is_made_off_the_gui_thread_and_warnings_are_shown(
     outputs: list[str] = []
     dialog = PdfPreviewDialog("Test", make, choices={"a": "A", "b": "B"}, on_output=outputs.append)
     qtbot.addWidget(dialog)
-    assert dialog.refresh()
+    assert outcome(qtbot, dialog.refresh())
     assert threads and threads[0] != threading.main_thread().name
     assert dialog.document.pageCount() == 2 and dialog.pages_label.text() == "2 pages"
     assert "🍙 (a)" in dialog.warnings_label.text() and not dialog.warnings_label.isHidden()
     dialog.template.setCurrentIndex(1)
+    settle(qtbot)
     assert "(b)" in dialog.warnings_label.text()
     assert dialog.save_as(tmp_path / "copy.pdf") == tmp_path / "copy.pdf"
     assert outputs == [str(tmp_path / "copy.pdf")]

@@ -19,6 +19,7 @@ from app.chapter import set_up_chapter
 from app.context import Actor, Context
 from app.database import keyring_beside, open_database
 from app.errors import PermissionDenied
+from tests.gui.waiting import settle
 from ui.dialogs.accounts import AccountEditDialog, AccountsDialog, RecoveryKeyDialog
 from ui.dialogs.audit import AuditLogDialog, AuditTableModel
 from ui.dialogs.first_start import FirstStartDialog
@@ -116,6 +117,7 @@ def test_first_start_makes_the_coordinator_and_shows_the_key_once(
     type_into(wizard.passphrase, PASS)
     type_into(wizard.passphrase_again, PASS)
     wizard.next_button.click()
+    settle(qtbot)
     assert db_path.exists() and keyring_beside(db_path).exists()
     key = wizard.recovery_label.text()
     assert len(key.split("-")) == 6
@@ -138,6 +140,7 @@ def test_first_start_demo_lists_its_accounts(qtbot: QtBot, db_path: Path) -> Non
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next_button.click()
+    settle(qtbot)
     assert "demo / demo-tsunagu" in wizard.demo_text.text()
     wizard.next_button.click()
     assert wizard.result() == QDialog.DialogCode.Accepted
@@ -167,7 +170,7 @@ def test_idle_lock_hides_everything_until_the_passphrase(qtbot: QtBot, enc: Cont
     window.show()
     dialog, field = _editing_dialog(window)
     switched: list[str] = []
-    lock = WindowLock(enc, 0.002, lambda actor: switched.append(actor.name), window)
+    lock = WindowLock(enc, 0.002, lambda new: switched.append(new.actor.name), window)
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)
     login = lock.dialog
     assert isinstance(login, LoginDialog)
@@ -199,7 +202,7 @@ def test_another_account_at_the_lock_screen_gets_its_own_window(qtbot: QtBot, en
     window.show()
     dialog, _field = _editing_dialog(window)
     switched: list[str] = []
-    lock = WindowLock(enc, 60, lambda actor: switched.append(actor.role), window)
+    lock = WindowLock(enc, 60, lambda new: switched.append(new.actor.role), window)
     lock.lock()
     login = lock.dialog
     assert isinstance(login, LoginDialog)
@@ -207,7 +210,7 @@ def test_another_account_at_the_lock_screen_gets_its_own_window(qtbot: QtBot, en
     login.passphrase.setText("kumi-passphrase")
     login.log_in()
     assert not dialog.isVisible()
-    assert enc.actor.name == "kumi"
+    assert lock.ctx.actor.name == "kumi" and enc.actor.name == "hana"  # a new Context
     qtbot.waitUntil(lambda: switched == ["viewer"], timeout=2000)
     lock.stop()
 
@@ -250,6 +253,7 @@ def test_accounts_dialog_encrypts_a_plain_database_then_manages_accounts(
     with qtbot.waitSignal(dialog.encrypted, timeout=10000):
         dialog.first.create_button.click()
     assert len(shown) == 1 and len(shown[0]) == 29
+    ctx = dialog.ctx  # a new Context: the encrypted file, acted on by the new coordinator
     assert ctx.db.encrypted and dialog.manage.isVisible()
     assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["hana"]
     edit = AccountEditDialog(ctx, dialog)

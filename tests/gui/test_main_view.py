@@ -75,6 +75,23 @@ def test_smoke_start_prints_first_paint() -> None:
     assert "first paint:" in done.stdout
 
 
+def test_the_first_paint_loads_no_data_layer() -> None:
+    # The smoke start quits at its first paint, so what is loaded afterwards is what was
+    # loaded before it. (A crash dialog importing app.context once pulled SQLAlchemy in.)
+    script = (
+        "import sys, time; from ui.launch import run_window; "
+        "code = run_window(['--smoke'], time.perf_counter()); "
+        "heavy = {'sqlalchemy', 'alembic', 'sqlcipher3', 'reportlab', 'openpyxl', 'cryptography'}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy)); sys.exit(code)"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_a_viewer_gets_every_page_and_a_plain_word_where_the_role_stops(
     qtbot: QtBot, demo_ctx: Context
 ) -> None:

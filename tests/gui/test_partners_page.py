@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app import partners
 from app.context import Context
-from tests.gui.ime import compose, type_text
+from tests.gui.ime import answer_next_message_box, compose, type_text
 from ui.dialogs.partner import LecturerDialog, OrganisationDialog
 from ui.models.partner_table import LecturerTableModel, OrganisationTableModel
 from ui.pages.partners import PartnersPage
@@ -74,12 +74,12 @@ def test_an_entry_in_use_stays_after_asking(
     monkeypatch.setattr(
         page_module, "confirm", lambda _p, _t, question, _y: asked.append(question) or True
     )
-    monkeypatch.setattr(page_module, "show_error", lambda _p, _t, message: errors.append(message))
     page = PartnersPage(demo_ctx)
     qtbot.addWidget(page)
     page.tabs.setCurrentIndex(1)
     tab = page.lecturers
     tab.table.selectRow(0)
+    answer_next_message_box(lambda box: (errors.append(box.text()), box.buttons()[0])[1])  # type: ignore[arg-type,return-value]
     tab.remove()
     assert asked and tab.model.rowCount() == 9
     assert errors and "stays in the directory" in errors[0]

@@ -15,6 +15,7 @@ from app import reports
 from app.context import VIEWER, Actor, Context
 from app.demo import SEED_FILE
 from tests.app.printing.pdfcheck import page_texts, squash
+from tests.gui.waiting import outcome, settle
 from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
 from ui.pages.reports import ReportsPage
@@ -117,10 +118,10 @@ def test_export_xlsx_and_pdf_without_asking(
 ) -> None:
     page = ReportsPage(demo_ctx)
     qtbot.addWidget(page)
-    out = page.export_xlsx(tmp_path / "stats")
+    out = outcome(qtbot, page.export_xlsx(tmp_path / "stats"))
     assert out == tmp_path / "stats.xlsx" and "stats.xlsx" in page.message.text()
     assert load_workbook(out)["Summary"]["B4"].value == 22
-    pdf = page.make_pdf(tmp_path / "report.pdf")
+    pdf = outcome(qtbot, page.make_pdf(tmp_path / "report.pdf"))
     assert pdf is not None
     text = squash("".join(page_texts(pdf)))
     assert all(squash(t) in text for t in SEED_TITLES)
@@ -131,14 +132,20 @@ def test_pdf_button_opens_the_preview(
 ) -> None:
     preview = pytest.importorskip("ui.dialogs.pdf_preview")
     shown: list[Any] = []
-    monkeypatch.setattr(preview.PdfPreviewDialog, "exec", lambda self: shown.append(self) or 0)
+    # What the preview holds when it opens (it is deleted once closed).
+    monkeypatch.setattr(
+        preview.PdfPreviewDialog,
+        "exec",
+        lambda self: shown.append((self.content, self.current_choice())) or 0,
+    )
     page = ReportsPage(demo_ctx)
     qtbot.addWidget(page)
     page.pdf_button.click()
+    settle(qtbot)
     assert len(shown) == 1
-    dialog = shown[0]
-    assert dialog.content is not None and dialog.content.data.startswith(b"%PDF")
-    assert dialog.current_choice() == reports.GROUP_BY_MONTH
+    content, choice = shown[0]
+    assert content is not None and content.data.startswith(b"%PDF")
+    assert choice == reports.GROUP_BY_MONTH
 
 
 def test_viewer_reads_the_page(qtbot: QtBot, demo_ctx: Context, tmp_path: Path) -> None:

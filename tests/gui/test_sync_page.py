@@ -15,6 +15,7 @@ from app.sync import exchange
 from db.models import Member
 from tests.app.sync.conftest import World
 from tests.gui.ime import answer_next_message_box
+from tests.gui.waiting import settle
 from ui.dialogs.conflict import ConflictDialog
 from ui.models.sync_tables import ChapterStatusModel, ConflictListModel
 from ui.pages.sync import SyncPage
@@ -50,7 +51,8 @@ def test_chapter_exports_and_headquarters_imports_through_the_window(
     stick.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(stick), ""))
     page.export_button.click()
-    qtbot.waitUntil(lambda: stick.exists())
+    settle(qtbot)
+    assert stick.exists()
     assert "entered in the take-out log" in page.message.text()
 
     hq_page = SyncPage(world.hq)
@@ -59,15 +61,18 @@ def test_chapter_exports_and_headquarters_imports_through_the_window(
     assert hq_page.chapter_box.isVisibleTo(hq_page) and hq_page.chapters.rowCount() == 1
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(stick)], ""))
     hq_page.import_button.click()
+    settle(qtbot)
     assert "1 rows applied" in hq_page.message.text() or "rows applied" in hq_page.message.text()
     assert hq_page.chapters.data(hq_page.chapters.index(0, 3)) != "0"
 
     back = tmp_path / "usb" / "to-arakawa.tsync"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(back), ""))
     hq_page.export_button.click()  # the only chapter is chosen
+    settle(qtbot)
     assert back.exists()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(back), ""))
     page.import_button.click()
+    settle(qtbot)
     assert "Last receipt from headquarters" in page.summary.text()
 
 
@@ -87,6 +92,7 @@ def test_a_refused_package_is_one_plain_message(
 
     answer_next_message_box(read)
     page.import_button.click()
+    settle(qtbot)
     assert len(seen) == 1 and "\n" not in seen[0]
     assert "damaged" in seen[0] or "incomplete" in seen[0]
 

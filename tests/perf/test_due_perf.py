@@ -178,7 +178,7 @@ def test_due_list_10k_people_500k_visits(big: tuple[Context, list[str]]) -> None
     _report(f"before: uncached ({len(fresh):,} lines)", *before)
 
     def cold() -> object:
-        visits._DUE_CACHES.pop(ctx.db.engine, None)
+        ctx.db.caches.pop(visits.DUE_CACHE, None)
         return due_list(ctx, TODAY)
 
     _report("cold: first call, builds the facts", *_timed(cold, runs=3))

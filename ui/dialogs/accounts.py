@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,12 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, members
-from app.context import ROLES, VISITOR, Context, role_label
-from app.errors import UserError
+from app.context import ROLES, VISITOR, role_label
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.dialogs.first_start import recovery_key_label
 from ui.dialogs.login import enlarge
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class RecoveryKeyDialog(BaseDialog):
@@ -64,7 +69,8 @@ class RecoveryKeyDialog(BaseDialog):
 
 
 class AccountEditDialog(BaseDialog):
-    """A new account, or another role for an existing one."""
+    """A new account, or another role for an existing one; `ctx` is afterwards the context
+    to go on with (a new one when the acting account changed its own role)."""
 
     settings_key = "account_edit"
 
@@ -136,18 +142,22 @@ class AccountEditDialog(BaseDialog):
 
     def save(self) -> None:
         """Add the account or change its role; refusals keep the dialog open."""
-        role = str(self.role.currentData())
-        try:
-            if self.account is None:
-                accounts.check_new_passphrase(self.passphrase.text(), self.again.text())
-                accounts.add_account(
-                    self.ctx, self.name.text(), self.passphrase.text(), role, self._member_id()
-                )
-            else:
-                accounts.change_role(self.ctx, self.account.name, role, self._member_id())
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
+        role, member_id = str(self.role.currentData()), self._member_id()
+        name, passphrase, again = self.name.text(), self.passphrase.text(), self.again.text()
+        account = self.account
+
+        def store() -> Context:
+            if account is None:
+                accounts.check_new_passphrase(passphrase, again)
+                accounts.add_account(self.ctx, name, passphrase, role, member_id)
+                return self.ctx
+            view = accounts.change_role(self.ctx, account.name, role, member_id)
+            return accounts.acting_after(self.ctx, view)
+
+        Operation(self, store).success(self._stored).run()
+
+    def _stored(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.accept()
 
 
@@ -186,16 +196,16 @@ class PassphraseDialog(BaseDialog):
 
     def save(self) -> None:
         """Store the new passphrase; refusals keep the dialog open."""
-        try:
-            accounts.check_new_passphrase(self.new.text(), self.again.text())
+        current, new, again = self.current.text(), self.new.text(), self.again.text()
+
+        def store() -> None:
+            accounts.check_new_passphrase(new, again)
             if self.own:
-                accounts.change_passphrase(self.ctx, self.current.text(), self.new.text())
+                accounts.change_passphrase(self.ctx, current, new)
             else:
-                accounts.set_passphrase(self.ctx, self.target, self.new.text())
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
-        self.accept()
+                accounts.set_passphrase(self.ctx, self.target, new)
+
+        self.accept_unless_refused(store)
 
 
 class FirstAccountForm(QWidget):
@@ -229,11 +239,16 @@ class FirstAccountForm(QWidget):
 
 
 class AccountsDialog(BaseDialog):
-    """The accounts of this database; `encrypted` fires when a plain one gets its first."""
+    """The accounts of this database; `encrypted` fires when a plain one gets its first.
+
+    `context_changed` hands on a new Context when the acting account is another afterwards
+    (the first coordinator of a now encrypted file, or one's own new role).
+    """
 
     settings_key = "accounts"
     encrypted = Signal()
     idle_minutes_changed = Signal(int)
+    context_changed = Signal(object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(_("Accounts"), parent)
@@ -298,18 +313,18 @@ class AccountsDialog(BaseDialog):
         self.manage.setVisible(has_accounts)
         if not has_accounts:
             return
+        read = Operation(
+            self, lambda: (accounts.idle_lock_minutes(self.ctx), accounts.list_accounts(self.ctx))
+        )
+        if not read.run():
+            return
+        minutes, self.views = read.result
         self.idle.blockSignals(True)
-        self.idle.setValue(accounts.idle_lock_minutes(self.ctx))
+        self.idle.setValue(minutes)
         self.idle.blockSignals(False)
-        self.views = accounts.list_accounts(self.ctx)
         self.table.setRowCount(len(self.views))
         for i, view in enumerate(self.views):
-            member = ""
-            if view.member_id:
-                try:
-                    member = members.get_member(self.ctx, view.member_id).full_name
-                except UserError:
-                    member = view.member_id[:8]
+            member = self._member_name(view.member_id) if view.member_id else ""
             for column, value in enumerate((view.name, role_label(view.role), member)):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, view.name)
@@ -318,41 +333,62 @@ class AccountsDialog(BaseDialog):
         if self.views:
             self.table.selectRow(0)
 
+    def _member_name(self, member_id: str) -> str:
+        """The member a visitor account is, by name (the id's start if it cannot be read)."""
+        found = Operation(self, lambda: members.get_member(self.ctx, member_id).full_name)
+        return found.result if found.failure(lambda _exc: None).run() else member_id[:8]
+
     def selected(self) -> accounts.AccountView | None:
         """The account whose row is selected."""
         row = self.table.currentRow()
         return self.views[row] if 0 <= row < len(self.views) else None
 
     def make_first_account(self) -> None:
-        """Create the first coordinator, encrypt the file, show the recovery key once."""
+        """Create the first coordinator, encrypt the file (in the background), show the
+        recovery key once."""
         form = self.first
-        try:
-            accounts.check_new_passphrase(form.passphrase.text(), form.again.text())
-            recovery = accounts.set_up_accounts(
-                self.ctx,
-                form.name.text(),
-                form.passphrase.text(),
-                keep_plain_copy=form.keep_plain.isChecked(),
-            )
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
-        form.passphrase.clear()
-        form.again.clear()
+        name, passphrase, again = form.name.text(), form.passphrase.text(), form.again.text()
+        keep_plain = form.keep_plain.isChecked()
+
+        def encrypt() -> tuple[Context, str]:
+            accounts.check_new_passphrase(passphrase, again)
+            return accounts.set_up_accounts(self.ctx, name, passphrase, keep_plain_copy=keep_plain)
+
+        Operation(self, encrypt).success(self._encrypted).run_in_background(
+            _("Setting up the encrypted database…")
+        )
+
+    def _encrypted(self, made: tuple[Context, str]) -> None:
+        ctx, recovery = made
+        self.ctx = ctx
+        self.first.passphrase.clear()
+        self.first.again.clear()
+        self.context_changed.emit(ctx)
         RecoveryKeyDialog(recovery, self).exec()
         self.refresh()
         self.encrypted.emit()
 
     def add(self) -> None:
         """A new account."""
-        if AccountEditDialog(self.ctx, self).exec():
+        edit = Operation(self, lambda: AccountEditDialog(self.ctx, self)).value()
+        if edit is not None and edit.exec():
             self.refresh()
 
     def change_role(self) -> None:
-        """Another role for the selected account."""
+        """Another role for the selected account (one's own too: then the window follows)."""
         view = self.selected()
-        if view is not None and AccountEditDialog(self.ctx, self, account=view).exec():
+        if view is None:
+            return
+        edit = Operation(self, lambda: AccountEditDialog(self.ctx, self, account=view)).value()
+        if edit is None or not edit.exec():
+            return
+        if edit.ctx is not self.ctx:
+            self.ctx = edit.ctx
+            self.context_changed.emit(edit.ctx)
+        if self.ctx.actor.can("admin"):
             self.refresh()
+        else:
+            self.accept()  # no longer a coordinator: this dialog is not theirs any more
 
     def new_passphrase(self) -> None:
         """A new passphrase for the selected account (one who forgot theirs)."""
@@ -370,12 +406,9 @@ class AccountsDialog(BaseDialog):
         ).format(name=view.name)
         if not confirm(self, _("Remove the account"), question, _("Remove")):
             return
-        try:
-            accounts.remove_account(self.ctx, view.name)
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
-        self.refresh()
+        Operation(self, lambda: accounts.remove_account(self.ctx, view.name)).success(
+            lambda _none: self.refresh()
+        ).run()
 
     def new_recovery_key(self) -> None:
         """Replace the recovery key, after asking; the new one is shown once."""
@@ -384,17 +417,11 @@ class AccountsDialog(BaseDialog):
         )
         if not confirm(self, _("New recovery key"), question, _("Make a new key")):
             return
-        try:
-            key = accounts.new_recovery_key(self.ctx)
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
-        RecoveryKeyDialog(key, self).exec()
+        Operation(self, lambda: accounts.new_recovery_key(self.ctx)).success(
+            lambda key: RecoveryKeyDialog(key, self).exec()
+        ).run()
 
     def _idle_changed(self, minutes: int) -> None:
-        try:
-            accounts.set_idle_lock_minutes(self.ctx, minutes)
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
-        self.idle_minutes_changed.emit(minutes)
+        Operation(self, lambda: accounts.set_idle_lock_minutes(self.ctx, minutes)).success(
+            lambda _none: self.idle_minutes_changed.emit(minutes)
+        ).run()

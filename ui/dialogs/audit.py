@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit import AuditView, read_audit
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 # Enough for months of a chapter's use; older entries stay in the database.
 SHOWN = 5000

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
+from ui.operations import Operation
+from ui.operations import show_error as _show_error
+
+if TYPE_CHECKING:
+    # Type-only: the crash dialog imports this module before the first paint, and
+    # app.context at run time would load the data layer with it.
+    from app.context import Context
 
 In = TypeVar("In")  # a form's service input
 Out = TypeVar("Out")  # what the service gives back
@@ -47,25 +52,15 @@ class BaseDialog(QDialog):
         self._save_geometry()
         super().closeEvent(event)
 
-    def show_error(self, message: str, details: list[str] | None = None) -> None:
+    def show_error(self, message: str, details: Sequence[str] = ()) -> None:
         """One plain message; the details (such as bad rows) behind a button."""
-        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(), message, parent=self)
-        if details:
-            box.setDetailedText("\n".join(details))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.button(QMessageBox.StandardButton.Ok).setText(_("OK"))
-        box.exec()
+        _show_error(self, message, details)
 
     def accept_unless_refused(self, action: Callable[[], Out]) -> Out | None:
         """Run `action` (a service call) and close accepted with its result; on a refusal
         (UserError) say why, keep the form open and give None."""
-        try:
-            result = action()
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return None
-        self.accept()
-        return result
+        op = Operation(self, action).success(lambda _result: self.accept())
+        return op.result if op.run() else None
 
     def save_record(
         self,
@@ -89,14 +84,6 @@ def confirm(parent: QWidget, title: str, question: str, yes: str) -> bool:
     box.setDefaultButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
-
-
-def show_error(parent: QWidget, title: str, message: str, details: list[str] | None = None) -> None:
-    """A plain warning box for pages (dialogs use BaseDialog.show_error)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
-    if details:
-        box.setDetailedText("\n".join(details))
-    box.exec()
 
 
 def accept_cancel_buttons(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.sync import exchange, labels
 from ui.dialogs.base import BaseDialog
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class ConflictDialog(BaseDialog):
@@ -81,10 +85,10 @@ class ConflictDialog(BaseDialog):
         self.resize(760, 480)
 
     def _decide(self, *, keep_other: bool) -> None:
-        try:
-            exchange.resolve_conflict(self.ctx, self.detail.id, keep_other=keep_other)
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
+        Operation(
+            self, lambda: exchange.resolve_conflict(self.ctx, self.detail.id, keep_other=keep_other)
+        ).success(lambda _none: self._decided(keep_other)).run()
+
+    def _decided(self, keep_other: bool) -> None:
         self.decided = "other" if keep_other else "current"
         self.accept()

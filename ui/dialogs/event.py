@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -32,13 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import events, partners
-from app.context import Context
 from app.dates import fiscal_year
-from app.errors import UserError
-from app.events import EventInput, EventView, OccurrenceInput, PartnerLink
+from app.events import EventInput, OccurrenceInput, PartnerLink
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import short_when
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.events import EventView
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -457,11 +461,11 @@ class EventDialog(BaseDialog):
 
     def make_year_of_dates(self) -> bool:
         """Fill the list with a fiscal year of dates from the rule (dates kept where equal)."""
-        try:
-            made = events.monthly_dates(self.rule.text(), self.rule_year.value())
-        except UserError as exc:
-            self.show_error(exc.message)
+        rule, year = self.rule.text(), self.rule_year.value()
+        making = Operation(self, lambda: events.monthly_dates(rule, year))
+        if not making.run():
             return False
+        made = making.result
         have = {o.starts_at.date(): o for o in self.occurrence_inputs()}
         merged = dict(have)
         for occ in made:
@@ -620,12 +624,6 @@ class EventDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; a refusal keeps the form open and says why."""
-        try:
-            if self.event_id:
-                self.saved = events.update_event(self.ctx, self.event_id, self.value())
-            else:
-                self.saved = events.create_event(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.event_id, events.create_event, events.update_event, self.value
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,14 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import events, members
-from app.context import Context
-from app.errors import UserError
 from app.events import GuestInput, RegistrationView
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.widgets.person_name import PersonNameFields
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class RegisterDialog(BaseDialog):
@@ -132,28 +135,24 @@ class RegisterDialog(BaseDialog):
 
     def register(self) -> None:
         """Register the selected member or the guest typed in."""
-        try:
-            if self.tabs.currentIndex() == 0:
-                index = self.table.currentIndex()
-                member_id = self.model.member_id(index.row()) if index.isValid() else None
-                if member_id is None:
-                    self.show_error(_("Find the member first: type a few kana and press Enter."))
-                    return
-                self.saved = events.register_member(
-                    self.ctx, self.event_id, member_id, self.occurrence_id
-                )
-            else:
-                self.saved = events.register_guest(
-                    self.ctx,
-                    self.event_id,
-                    GuestInput(
-                        **self.names.values(),
-                        contact=self.contact.text(),
-                        note=self.note.text(),
-                    ),
-                    self.occurrence_id,
-                )
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
+        if self.tabs.currentIndex() == 0:
+            index = self.table.currentIndex()
+            member_id = self.model.member_id(index.row()) if index.isValid() else None
+            if member_id is None:
+                self.show_error(_("Find the member first: type a few kana and press Enter."))
+                return
+            chosen = member_id
+            self.saved = self.accept_unless_refused(
+                lambda: events.register_member(self.ctx, self.event_id, chosen, self.occurrence_id)
+            )
             return
-        self.accept()
+        self.saved = self.accept_unless_refused(
+            lambda: events.register_guest(
+                self.ctx,
+                self.event_id,
+                GuestInput(
+                    **self.names.values(), contact=self.contact.text(), note=self.note.text()
+                ),
+                self.occurrence_id,
+            )
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QFont
@@ -22,12 +23,14 @@ from PySide6.QtWidgets import (
 
 from app import accounts, demo, i18n
 from app import chapter as chapter_service
-from app.context import Context, role_label
-from app.errors import UserError
+from app.context import role_label
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.operations import Operation
 from ui.style import apply_text_scale
-from ui.tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 WELCOME, ACCOUNT, RECOVERY, DEMO_ACCOUNTS = range(4)
 
@@ -205,51 +208,66 @@ class FirstStartDialog(BaseDialog):
             self.next_button.setEnabled(True)
 
     def next(self) -> None:
-        """The button at the bottom: go on, or start."""
-        try:
-            page = self.pages.currentIndex()
-            if page == WELCOME:
-                self._after_welcome()
-            elif page == ACCOUNT:
-                self._after_account()
-            else:
-                self._finish()
-        except UserError as exc:
-            self.show_error(exc.message)
+        """The button at the bottom: go on, or start (setting up runs in the background)."""
+        page = self.pages.currentIndex()
+        if page == WELCOME:
+            self._after_welcome()
+        elif page == ACCOUNT:
+            self._after_account()
+        else:
+            Operation(self, self._finish).run()
 
     def _after_welcome(self) -> None:
         if self.own_chapter.isChecked():
-            if not self.chapter_name.text().strip():
-                raise UserError(_("The chapter needs a name."))
+            name = self.chapter_name.text()
+            if not name.strip():
+                self.show_error(_("The chapter needs a name."))
+                return
             if self.needs_account:
                 self._show(ACCOUNT)
                 return
-            assert self.ctx is not None
-            chapter_service.set_up_chapter(self.ctx, self.chapter_name.text())
-            self._finish()
+            ctx = self.ctx
+            assert ctx is not None
+            Operation(self, lambda: chapter_service.set_up_chapter(ctx, name)).success(
+                lambda _chapter: self._finish()
+            ).run()
             return
-        made = run_with_progress(self, _("Making the demo data…"), self._make_demo)
-        if made:
-            self._show_demo_accounts(made)
+        Operation(self, self._make_demo).success(self._demo_made).run_in_background(
+            _("Making the demo data…")
+        )
+
+    def _demo_made(self, made: tuple[Context, str, list[accounts.DemoAccount]]) -> None:
+        self.ctx, self.recovery, demo_accounts = made
+        if demo_accounts:
+            self._show_demo_accounts(demo_accounts)
         else:
             self._finish()
 
-    def _open_with_account(self, name: str, passphrase: str) -> Context:
+    def _open_with_account(self, name: str, passphrase: str) -> tuple[Context, str]:
+        """(the encrypted database as `name`, its recovery key): made new or converted."""
         if self.ctx is None:
             assert self.path is not None
-            self.ctx, self.recovery = accounts.create_database(self.path, name, passphrase)
-        else:
-            self.recovery = accounts.set_up_accounts(self.ctx, name, passphrase)
-        return self.ctx
+            return accounts.create_database(self.path, name, passphrase)
+        return accounts.set_up_accounts(self.ctx, name, passphrase)
 
-    def _make_demo(self) -> list[accounts.DemoAccount]:
+    def _make_demo(self) -> tuple[Context, str, list[accounts.DemoAccount]]:
+        """On the worker thread: (context, recovery key, demo accounts made)."""
         if not self.needs_account:
             assert self.ctx is not None
             demo.build_demo(self.ctx)
-            return []
-        ctx = self._open_with_account(*accounts.DEMO_COORDINATOR)
-        demo.build_demo(ctx)
-        return accounts.add_demo_accounts(ctx)
+            return self.ctx, self.recovery, []
+        ctx, recovery = self._open_with_account(*accounts.DEMO_COORDINATOR)
+        try:
+            demo.build_demo(ctx)
+            return ctx, recovery, accounts.add_demo_accounts(ctx)
+        except BaseException:
+            self._keep(ctx, recovery)
+            raise
+
+    def _keep(self, ctx: Context, recovery: str) -> None:
+        """The database exists even though a later step failed: the next try goes on with it.
+        (Set from the worker thread; the window takes no input until the work is over.)"""
+        self.ctx, self.recovery = ctx, recovery
 
     def _show_demo_accounts(self, made: list[accounts.DemoAccount]) -> None:
         lines = [
@@ -269,15 +287,28 @@ class FirstStartDialog(BaseDialog):
     def _after_account(self) -> None:
         name = self.account_name.text().strip()
         if not name:
-            raise UserError(_("The account needs a name."))
-        accounts.check_new_passphrase(self.passphrase.text(), self.passphrase_again.text())
+            self.show_error(_("The account needs a name."))
+            return
+        passphrase, again = self.passphrase.text(), self.passphrase_again.text()
+        if not Operation(self, lambda: accounts.check_new_passphrase(passphrase, again)).run():
+            return
         chapter_name = self.chapter_name.text()
 
-        def make() -> None:
-            ctx = self._open_with_account(name, self.passphrase.text())
-            chapter_service.set_up_chapter(ctx, chapter_name)
+        def make() -> tuple[Context, str]:
+            ctx, recovery = self._open_with_account(name, passphrase)
+            try:
+                chapter_service.set_up_chapter(ctx, chapter_name)
+            except BaseException:
+                self._keep(ctx, recovery)
+                raise
+            return ctx, recovery
 
-        run_with_progress(self, _("Setting up the encrypted database…"), make)
+        Operation(self, make).success(self._account_made).run_in_background(
+            _("Setting up the encrypted database…")
+        )
+
+    def _account_made(self, made: tuple[Context, str]) -> None:
+        self.ctx, self.recovery = made
         self.passphrase.clear()
         self.passphrase_again.clear()
         self.recovery_label.setText(self.recovery)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -19,13 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.dialogs.visit import DateTimeField, fill_combo, pydatetime, qdatetime
 from ui.keys import shortcut
 from ui.models.event_table import short_when
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 OTHER = "__other__"
 
@@ -188,18 +192,14 @@ class FollowUpDialog(BaseDialog):
             )
         return visits.Referral(target_id=chosen or None, at=when, by=self.referred_by.text())
 
-    def _run(self, action: object) -> bool:
-        try:
-            if callable(action):
-                result = action()
-                if isinstance(result, visits.FollowUpView):
-                    self.follow = result
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return False
+    def _run(self, action: Callable[[], object]) -> bool:
+        return Operation(self, action).success(self._done).run()
+
+    def _done(self, result: object) -> None:
+        if isinstance(result, visits.FollowUpView):
+            self.follow = result
         self.changed = True
         self._show_state()
-        return True
 
     def refer(self) -> None:
         """Save whom it was referred to."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -20,9 +21,12 @@ from PySide6.QtWidgets import (
 
 from app import accounts
 from app.context import Actor, Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.errors import UserError
 
 # Log-in text is larger than the rest: it is read by people of every eyesight, often hurried.
 TEXT_FACTOR = 1.4
@@ -33,14 +37,6 @@ def enlarge(widget: QWidget, factor: float = TEXT_FACTOR) -> None:
     font = widget.font()
     font.setPointSizeF(font.pointSizeF() * factor)
     widget.setFont(font)
-
-
-def _busy(fn: Callable[[], object]) -> object:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return fn()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 class LoginDialog(BaseDialog):
@@ -143,15 +139,21 @@ class LoginDialog(BaseDialog):
             self.message.setText(_("Enter your user name."))
             self.name.setFocus()
             return
-        try:
-            self.outcome = _busy(lambda: self._attempt(name, passphrase))
-        except UserError as exc:
-            self.message.setText(exc.message)
-            self.passphrase.clear()
-            self.passphrase.setFocus()
-            return
+        # On the GUI thread (under a wait cursor): a log-in is one key derivation, and the
+        # window behind it has nothing to show until it is done.
+        Operation(self, lambda: self._attempt(name, passphrase)).success(self._logged_in).failure(
+            self._refused
+        ).run()
+
+    def _logged_in(self, outcome: object) -> None:
+        self.outcome = outcome
         self.passphrase.clear()
         self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        self.message.setText(exc.message)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
 
     def open_recovery(self) -> None:
         """The recovery-key dialog; afterwards log in with the new passphrase."""
@@ -230,14 +232,13 @@ class RecoveryDialog(BaseDialog):
 
     def save(self) -> None:
         """Check the key and set the passphrase; refusals stay in the dialog."""
-        try:
-            accounts.check_new_passphrase(self.new.text(), self.again.text())
-            _busy(
-                lambda: self._recover(
-                    self.name.text().strip(), self.recovery_key.text(), self.new.text()
-                )
-            )
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
-        self.accept()
+        name, key = self.name.text().strip(), self.recovery_key.text()
+        new, again = self.new.text(), self.again.text()
+
+        def recover() -> None:
+            accounts.check_new_passphrase(new, again)
+            self._recover(name, key, new)
+
+        Operation(self, recover).success(lambda _none: self.accept()).failure(
+            lambda exc: self.message.setText(exc.message)
+        ).run()

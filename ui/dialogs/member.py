@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import postal
-from app.context import Context
 from app.i18n import gettext as _
 from app.members import MemberInput, MemberView, add_member, get_member, update_member
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.widgets.person_name import PersonNameFields
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class MemberDialog(BaseDialog):

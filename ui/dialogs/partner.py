@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -12,12 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import partners
-from app.context import Context
 from app.i18n import gettext as _
 from app.partners import LecturerInput, LecturerView, OrganisationInput, OrganisationView
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.widgets.person_name import PersonNameFields
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class OrganisationDialog(BaseDialog):

@@ -30,7 +30,7 @@ from app.fileio import write_atomically
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
-from ui.tasks import run_with_progress
+from ui.operations import Operation
 
 MAX_PRINT_DPI = 300
 
@@ -136,18 +136,19 @@ class PdfPreviewDialog(BaseDialog):
         value = self.template.currentData()
         return str(value) if value is not None else ""
 
-    def refresh(self) -> bool:
-        """Make the PDF again (off the GUI thread) and show it; False when it failed."""
+    def refresh(self) -> Operation[PdfContent]:
+        """Make the PDF again (off the GUI thread), then show it."""
         choice = self.current_choice()
-        try:
-            content: PdfContent = run_with_progress(
-                self, _("Making the PDF…"), lambda: self.make(choice)
-            )
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return False
-        self.show_content(content)
-        return True
+        return (
+            Operation(self, lambda: self.make(choice))
+            .success(self.show_content)
+            .run_in_background(_("Making the PDF…"))
+        )
+
+    def preview(self) -> Operation[PdfContent]:
+        """Make the PDF, then open this dialog (modal) to print or save it; when it cannot be
+        made, the refusal is said and nothing opens. The dialog is deleted afterwards."""
+        return self.refresh().success(lambda _content: self.exec()).always(self.deleteLater)
 
     def show_content(self, content: PdfContent) -> None:
         """Show a PDF already made."""
@@ -171,10 +172,11 @@ class PdfPreviewDialog(BaseDialog):
         self.print_button.setEnabled(enabled)
         self.save_button.setEnabled(enabled)
 
-    def print_pdf(self, printer: QPrinter | None = None) -> bool:
-        """Print on `printer`, or on the one the user picks in the print dialog."""
+    def print_pdf(self, printer: QPrinter | None = None) -> Operation[bool] | None:
+        """Print on `printer`, or on the one the user picks in the print dialog (the pages are
+        drawn in the background); None when there is nothing to print or it was cancelled."""
         if self.content is None or self.document.pageCount() == 0:
-            return False
+            return None
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setDocName(self.windowTitle())
@@ -182,15 +184,18 @@ class PdfPreviewDialog(BaseDialog):
             dialog = QPrintDialog(printer, self)
             dialog.setWindowTitle(_("Print"))
             if not dialog.exec():
-                return False
-        done = run_with_progress(self, _("Printing…"), lambda: self._paint(printer))
-        if not done:
-            self.show_error(_("The printer could not be started."))
-            return False
+                return None
+        chosen = printer
+        return (
+            Operation(self, lambda: self._paint(chosen))
+            .success(lambda _done: self._printed(chosen))
+            .run_in_background(_("Printing…"))
+        )
+
+    def _printed(self, printer: QPrinter) -> None:
         if self.on_output is not None:
             where = printer.outputFileName() or printer.printerName() or _("printer")
             self.on_output(_("printer: {name}").format(name=where))
-        return True
 
     def _paint(self, printer: QPrinter) -> bool:
         count = self.document.pageCount()
@@ -199,7 +204,7 @@ class PdfPreviewDialog(BaseDialog):
         dpi = min(printer.resolution(), MAX_PRINT_DPI)
         painter = QPainter()
         if not painter.begin(printer):
-            return False
+            raise UserError(_("The printer could not be started."))
         try:
             for number in range(first, last + 1):
                 if number > first:
@@ -229,10 +234,8 @@ class PdfPreviewDialog(BaseDialog):
             path = Path(name)
             if path.suffix.lower() != ".pdf":
                 path = path.with_suffix(".pdf")
-        try:
-            write_atomically(path, self.content.data)
-        except UserError as exc:
-            self.show_error(exc.message)
+        data, target = self.content.data, path
+        if not Operation(self, lambda: write_atomically(target, data)).run():
             return None
         if self.on_output is not None:
             self.on_output(str(path))

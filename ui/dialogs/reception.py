@@ -7,6 +7,9 @@ for people who come without registering, live counts. Escape clears, it never cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,15 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from app import events
-from app.context import Context
-from app.errors import UserError
-from app.events import RegistrationView
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
 from ui.models.event_table import short_when
 from ui.models.registration_table import ReceptionListModel
+from ui.operations import Operation
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.events import RegistrationView
+
+T = TypeVar("T")
 
 TEXT_SCALE = 1.6  # of the program's font: readable at arm's length across a desk
 
@@ -182,15 +189,18 @@ class ReceptionDialog(BaseDialog):
 
     # --- work ------------------------------------------------------------------------------
 
+    def _call(self, call: Callable[[], T]) -> Operation[T]:
+        """A service call whose refusal is said in the desk's message line (no box to close)."""
+        return Operation(self, call).failure(lambda exc: self.message.setText(exc.message))
+
     def refresh_matches(self) -> None:
         """Show who matches the search (those not yet here first) and choose the first."""
-        try:
-            found = events.find_for_reception(
-                self.ctx, self.event_id, self.search.text(), self.occurrence_id
-            )
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        text = self.search.text()
+        self._call(
+            lambda: events.find_for_reception(self.ctx, self.event_id, text, self.occurrence_id)
+        ).success(self._show_matches).run()
+
+    def _show_matches(self, found: list[RegistrationView]) -> None:
         self.model.set_rows(found)
         if found:
             self.matches.selectRow(0)
@@ -228,11 +238,9 @@ class ReceptionDialog(BaseDialog):
             )
             self.search.selectAll()
             return
-        try:
-            done = events.check_in(self.ctx, person.id)
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        self._call(lambda: events.check_in(self.ctx, person.id)).success(self._checked_in).run()
+
+    def _checked_in(self, done: RegistrationView) -> None:
         self._done.append((done.id, False))
         self.message.setText(_("✓ {name} checked in.").format(name=done.name))
         self.search.clear()
@@ -245,13 +253,12 @@ class ReceptionDialog(BaseDialog):
         if not name:
             self.walk_in_name.setFocus()
             return
-        try:
-            done = events.add_walk_in(
-                self.ctx, self.event_id, name, self.walk_in_reading.text(), self.occurrence_id
-            )
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        reading = self.walk_in_reading.text()
+        self._call(
+            lambda: events.add_walk_in(self.ctx, self.event_id, name, reading, self.occurrence_id)
+        ).success(self._walked_in).run()
+
+    def _walked_in(self, done: RegistrationView) -> None:
         self._done.append((done.id, True))
         self.message.setText(_("✓ {name} added as a walk-in.").format(name=done.name))
         self.walk_in_name.clear()
@@ -266,14 +273,13 @@ class ReceptionDialog(BaseDialog):
         if not self._done:
             return
         registration_id, walk_in = self._done.pop()
-        try:
-            if walk_in:
-                undone = events.cancel_registration(self.ctx, registration_id).cancelled
-            else:
-                undone = events.undo_check_in(self.ctx, registration_id)
-        except UserError as exc:
-            self.message.setText(exc.message)
-            return
+        self._call(
+            lambda: events.cancel_registration(self.ctx, registration_id).cancelled
+            if walk_in
+            else events.undo_check_in(self.ctx, registration_id)
+        ).success(self._undone).run()
+
+    def _undone(self, undone: RegistrationView) -> None:
         self.message.setText(_("Undone: {name}.").format(name=undone.name))
         self.refresh_matches()
         self.refresh_counts()

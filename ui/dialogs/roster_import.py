@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import members, roster_files
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
-from ui.tasks import run_with_progress
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.errors import UserError
 
 
 class RosterImportDialog(BaseDialog):
@@ -63,13 +66,16 @@ class RosterImportDialog(BaseDialog):
         self._load_headers()
 
     def _load_headers(self) -> None:
-        try:
-            headers, _records, _encoding = roster_files.read_table(self.path)
-        except UserError as exc:
-            self.summary.setText(exc.message)
-            self.import_button.setEnabled(False)
-            self.check_button.setEnabled(False)
-            return
+        Operation(self, lambda: roster_files.read_table(self.path)).success(
+            lambda table: self._show_headers(table[0])
+        ).failure(self._unreadable).run()
+
+    def _unreadable(self, exc: UserError) -> None:
+        self.summary.setText(exc.message)
+        self.import_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+
+    def _show_headers(self, headers: list[str]) -> None:
         self.headers = headers
         guessed = roster_files.guess_mapping(headers)
         choices = [("", _("(not imported)"))] + roster_files.field_choices()
@@ -92,21 +98,26 @@ class RosterImportDialog(BaseDialog):
             result[header] = combo.currentData() or ""
         return result
 
-    def check(self) -> None:
-        """Dry run with the current mapping: nothing is written."""
+    def check(self) -> Operation[members.ImportReport]:
+        """Dry run with the current mapping, in the background: nothing is written."""
         mapping = self.mapping()
-        try:
-            report = run_with_progress(
-                self,
-                _("Checking the file…"),
-                lambda: members.import_members(self.ctx, self.path, mapping, dry_run=True),
+        self.import_button.setEnabled(False)
+        return (
+            Operation(
+                self, lambda: members.import_members(self.ctx, self.path, mapping, dry_run=True)
             )
-        except UserError as exc:
-            self.report = None
-            self.summary.setText(exc.message)
-            self.problems.setPlainText("\n".join(exc.details))
-            self.import_button.setEnabled(False)
-            return
+            .success(self._checked)
+            .failure(self._refused)
+            .run_in_background(_("Checking the file…"))
+        )
+
+    def _refused(self, exc: UserError) -> None:
+        self.report = None
+        self.summary.setText(exc.message)
+        self.problems.setPlainText("\n".join(exc.details))
+        self.import_button.setEnabled(False)
+
+    def _checked(self, report: members.ImportReport) -> None:
         self.report = report
         self.summary.setText(
             _("Ready: {added} new, {updated} updated, {unchanged} unchanged.").format(
@@ -116,16 +127,15 @@ class RosterImportDialog(BaseDialog):
         self.problems.setPlainText("")
         self.import_button.setEnabled(True)
 
-    def do_import(self) -> None:
-        """Import for real, all rows or none."""
+    def do_import(self) -> Operation[members.ImportReport]:
+        """Import for real, all rows or none (in the background); closes when done."""
         mapping = self.mapping()
-        try:
-            self.report = run_with_progress(
-                self,
-                _("Importing…"),
-                lambda: members.import_members(self.ctx, self.path, mapping),
-            )
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
+        return (
+            Operation(self, lambda: members.import_members(self.ctx, self.path, mapping))
+            .success(self._imported)
+            .run_in_background(_("Importing…"))
+        )
+
+    def _imported(self, report: members.ImportReport) -> None:
+        self.report = report
         self.accept()

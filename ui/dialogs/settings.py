@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from app import chapter as chapter_service
 from app import i18n
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.operations import Operation
 from ui.style import apply_text_scale
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 DATA_FOLDER_KEY = "database_folder"
 
@@ -109,13 +112,16 @@ class SettingsDialog(BaseDialog):
             language=str(self.language.currentData()),
             text_scale=int(self.text_size.currentData()),
         )
-        try:
-            if self.ctx.actor.can("admin") and self.chapter_name.text().strip():
-                chapter_service.rename_chapter(self.ctx, self.chapter_name.text())
+        name = self.chapter_name.text()
+
+        def store() -> None:
+            if self.ctx.actor.can("admin") and name.strip():
+                chapter_service.rename_chapter(self.ctx, name)
             chapter_service.save_preferences(self.ctx, prefs)
-        except UserError as exc:
-            self.show_error(exc.message)
-            return
+
+        Operation(self, store).success(lambda _none: self._saved(prefs)).run()
+
+    def _saved(self, prefs: chapter_service.Preferences) -> None:
         i18n.set_language(prefs.language)
         apply_text_scale(prefs.text_scale)
         self.accept()

@@ -7,6 +7,7 @@ checkboxes (Space ticks), and Ctrl+Enter saves from anywhere in the form.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QKeySequence
@@ -26,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
@@ -233,12 +235,6 @@ class VisitDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
-        try:
-            if self.visit_id:
-                self.saved = visits.update_visit(self.ctx, self.visit_id, self.value())
-            else:
-                self.saved = visits.log_visit(self.ctx, self.value())
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        self.saved = self.save_record(
+            self.ctx, self.visit_id, visits.log_visit, visits.update_visit, self.value
+        )

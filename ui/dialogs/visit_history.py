@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -15,10 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import Column, RowTableModel, short_when
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 VISIT_COLUMNS: list[Column[visits.VisitView]] = [
     Column(lambda: _("When"), lambda v: short_when(v.visited_at)),
@@ -70,7 +75,12 @@ class VisitHistoryDialog(BaseDialog):
 
     def refresh(self) -> None:
         """Read the visits again."""
-        self.model.set_rows(visits.list_visits(self.ctx, self.person.id))
+        Operation(self, lambda: visits.list_visits(self.ctx, self.person.id)).success(
+            self._show
+        ).run()
+
+    def _show(self, rows: list[visits.VisitView]) -> None:
+        self.model.set_rows(rows)
         self.count.setText(_("{count} visits").format(count=self.model.rowCount()))
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -83,5 +93,8 @@ class VisitHistoryDialog(BaseDialog):
         visit = self.model.row_at(index.row()) if index.isValid() else None
         if visit is None:
             return
-        if VisitDialog(self.ctx, self.person.id, self, visit_id=visit.id).exec():
+        dialog = Operation(
+            self, lambda: VisitDialog(self.ctx, self.person.id, self, visit_id=visit.id)
+        ).value()
+        if dialog is not None and dialog.exec():
             self.refresh()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -30,12 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import postal, watch
-from app.context import Context
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.dialogs.visit import SAVE_KEYS, fill_combo, pydate, qdate
 from ui.keys import shortcut
 from ui.widgets.person_name import PersonNameFields
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class WatchPersonDialog(BaseDialog):

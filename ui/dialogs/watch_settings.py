@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, confirm
 from ui.dialogs.visit import fill_combo
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -70,15 +74,14 @@ class ReferralTargetDialog(BaseDialog):
             phone=self.phone.text(),
             note=self.note.text(),
         )
-        try:
-            if self.target is None:
-                watch.add_referral_target(self.ctx, data)
-            else:
-                watch.update_referral_target(self.ctx, self.target.id, data)
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return
-        self.accept()
+        target_id = self.target.id if self.target is not None else None
+        self.save_record(
+            self.ctx,
+            target_id,
+            watch.add_referral_target,
+            watch.update_referral_target,
+            lambda: data,
+        )
 
 
 class WatchSettingsDialog(BaseDialog):
@@ -163,8 +166,9 @@ class WatchSettingsDialog(BaseDialog):
             _("Remove"),
         ):
             return
-        watch.remove_referral_target(self.ctx, target.id)
-        self.refresh_targets()
+        Operation(self, lambda: watch.remove_referral_target(self.ctx, target.id)).success(
+            lambda _none: self.refresh_targets()
+        ).run()
 
     # --- signs --------------------------------------------------------------------------------
 
@@ -226,13 +230,11 @@ class WatchSettingsDialog(BaseDialog):
                     active=item.checkState() == Qt.CheckState.Checked,
                 )
             )
-        try:
-            visits.save_sign_checklist(self.ctx, signs)
-        except UserError as exc:
-            self.show_error(exc.message, exc.details)
-            return False
-        self.refresh_signs()
-        return True
+        return (
+            Operation(self, lambda: visits.save_sign_checklist(self.ctx, signs))
+            .success(lambda _none: self.refresh_signs())
+            .run()
+        )
 
     # --- retention ----------------------------------------------------------------------------
 
@@ -270,18 +272,16 @@ class WatchSettingsDialog(BaseDialog):
         return page
 
     def _save_years(self) -> None:
-        try:
-            watch.set_retention_years(self.ctx, self.years.value())
-        except UserError as exc:
-            self.show_error(exc.message)
+        years = self.years.value()
+        Operation(self, lambda: watch.set_retention_years(self.ctx, years)).run()
 
     def erase_ended(self) -> None:
         """List who would be erased, ask, then erase."""
-        try:
-            candidates = watch.erasure_candidates(self.ctx, self.years.value())
-        except UserError as exc:
-            self.show_error(exc.message)
+        years = self.years.value()
+        listed = Operation(self, lambda: watch.erasure_candidates(self.ctx, years))
+        if not listed.run():
             return
+        candidates = listed.result
         if not candidates:
             self.retention_note.setText(_("Nobody's watch ended that long ago."))
             return
@@ -297,7 +297,8 @@ class WatchSettingsDialog(BaseDialog):
             _("Erase"),
         ):
             return
-        count = watch.erase_ended_before(self.ctx, self.years.value())
-        self.retention_note.setText(
-            _("Erased the personal data of {count} people.").format(count=count)
-        )
+        Operation(self, lambda: watch.erase_ended_before(self.ctx, years)).success(
+            lambda count: self.retention_note.setText(
+                _("Erased the personal data of {count} people.").format(count=count)
+            )
+        ).run()

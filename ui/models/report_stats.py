@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.i18n import gettext as _
-from app.reports import ReportStats
+
+if TYPE_CHECKING:
+    from app.reports import ReportStats
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,14 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import backup, i18n
-from app.backup import BackupInfo
-from app.context import Context
 from app.dates import format_date
-from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import confirm, show_error
-from ui.tasks import run_with_progress
+from ui.dialogs.base import confirm
+from ui.operations import Operation
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.backup import BackupInfo, RestoreResult
+    from app.context import Context
+    from app.errors import UserError
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -170,19 +172,18 @@ class BackupsPage(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
-    def _title(self) -> str:
-        return _("Backups")
-
     def refresh(self) -> None:
         """Read the backup folder again."""
-        try:
-            folder = backup.backup_folder(self.ctx)
-            rows = backup.list_backups(self.ctx)
-        except UserError as exc:
-            self.folder_label.setText(exc.message)
-            self.model.set_rows([])
-            self.backup_button.setEnabled(False)
-            return
+        Operation(
+            self, lambda: (backup.backup_folder(self.ctx), backup.list_backups(self.ctx))
+        ).success(lambda found: self._show(*found)).failure(self._unreadable).run()
+
+    def _unreadable(self, exc: UserError) -> None:
+        self.folder_label.setText(exc.message)
+        self.model.set_rows([])
+        self.backup_button.setEnabled(False)
+
+    def _show(self, folder: Path, rows: list[BackupInfo]) -> None:
         self.folder_label.setText(_("Backups go to: {folder}").format(folder=folder))
         self.model.set_rows(rows)
         self.empty_label.setVisible(not rows)
@@ -194,30 +195,30 @@ class BackupsPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.info(rows[0].row()) if rows else None
 
-    def back_up_now(self) -> Path | None:
-        """Write a manual copy now; returns its path (None when it could not be made)."""
-        try:
-            path: Path = run_with_progress(
-                self, _("Making a backup…"), lambda: backup.backup_now(self.ctx)
-            )
-        except UserError as exc:
-            show_error(self, self._title(), exc.message, exc.details)
-            return None
+    def back_up_now(self) -> Operation[Path]:
+        """Write a manual copy now, in the background; its result is the copy's path."""
+        return (
+            Operation(self, lambda: backup.backup_now(self.ctx))
+            .success(self._backed_up)
+            .run_in_background(_("Making a backup…"))
+        )
+
+    def _backed_up(self, path: Path) -> None:
         self.refresh()
         for row, info in enumerate(self.model.rows):
             if info.path == path:
                 self.table.selectRow(row)
-        return path
 
-    def restore_selected(self) -> bool:
-        """Put the chosen backup back (or one picked from a file), after asking first."""
+    def restore_selected(self) -> Operation[RestoreResult] | None:
+        """Put the chosen backup back (or one picked from a file), after asking first; None
+        when the person did not go ahead, else the restore under way in the background."""
         info = self.selected()
         if info is None:
             chosen, _filter = QFileDialog.getOpenFileName(
                 self, _("Restore from a backup"), "", _("Tsunagu backups (*.sqlite)")
             )
             if not chosen:
-                return False
+                return None
             source = Path(chosen)
             when = source.name
         else:
@@ -229,14 +230,14 @@ class BackupsPage(QWidget):
             "beside the database file, so this can be undone."
         ).format(when=when)
         if not confirm(self, _("Restore a backup"), question, _("Restore")):
-            return False
-        try:
-            result = run_with_progress(
-                self, _("Restoring…"), lambda: backup.restore(self.ctx, source)
-            )
-        except UserError as exc:
-            show_error(self, self._title(), exc.message, exc.details)
-            return False
+            return None
+        return (
+            Operation(self, lambda: backup.restore(self.ctx, source))
+            .success(self._restored)
+            .run_in_background(_("Restoring…"))
+        )
+
+    def _restored(self, result: RestoreResult) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             _("Restore a backup"),
@@ -250,7 +251,6 @@ class BackupsPage(QWidget):
         window = self.window()
         if window is not None and window is not self:
             window.close()
-        return True
 
     def choose_folder(self) -> None:
         """Pick another folder (a USB stick, say) for the backups."""
@@ -262,12 +262,9 @@ class BackupsPage(QWidget):
 
     def set_folder(self, folder: str | None) -> None:
         """Use `folder` for backups (None: the standard folder beside the database)."""
-        try:
-            backup.set_backup_folder(self.ctx, folder)
-        except UserError as exc:
-            show_error(self, self._title(), exc.message, exc.details)
-            return
-        self.refresh()
+        Operation(self, lambda: backup.set_backup_folder(self.ctx, folder)).success(
+            lambda _r: self.refresh()
+        ).run()
 
     def show_folder(self) -> None:
         """Open the backup folder in the file manager."""

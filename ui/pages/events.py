@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShowEvent
@@ -26,20 +26,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import event_print, events
-from app.context import Context
 from app.dates import fiscal_year, format_fiscal_year
-from app.errors import UserError
-from app.events import EventView
 from app.i18n import current_language
 from app.i18n import gettext as _
-from ui.dialogs.base import confirm, show_error
+from ui.dialogs.base import confirm
 from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
 from ui.keys import shortcut
 from ui.models.event_table import EventTableModel, short_when
 from ui.models.registration_table import RegistrationTableModel
-from ui.tasks import run_with_progress
+from ui.operations import Operation
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.events import EventView
 
 
 def _table(model: Any) -> QTableView:
@@ -245,10 +246,8 @@ class EventsPage(QWidget):
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItem(_("All years"), None)
-        try:
-            years = events.fiscal_years(self.ctx)
-        except UserError:
-            years = []
+        listed = Operation(self, lambda: events.fiscal_years(self.ctx)).failure(lambda _exc: None)
+        years = listed.result if listed.run() else []
         this_year = fiscal_year(date.today())
         for fy in sorted({*years, this_year}, reverse=True):
             self.year.addItem(format_fiscal_year(fy, current_language()), fy)
@@ -265,18 +264,19 @@ class EventsPage(QWidget):
         """List the events again, keeping the chosen one."""
         self._debounce.stop()
         keep = self.current_id()
-        try:
-            rows = events.list_events(
-                self.ctx,
-                self.chosen_year(),
-                kind=str(self.kind.currentData() or "") or None,
-                status=str(self.status.currentData() or "") or None,
-                query=self.search.text(),
-                chapter_id=self.chapter_filter.chapter_id(),
-            )
-        except UserError as exc:
-            show_error(self, _("Events"), exc.message)
+        year, query = self.chosen_year(), self.search.text()
+        chapter_id = self.chapter_filter.chapter_id()
+        kind = str(self.kind.currentData() or "") or None
+        status = str(self.status.currentData() or "") or None
+        listed = Operation(
+            self,
+            lambda: events.list_events(
+                self.ctx, year, kind=kind, status=status, query=query, chapter_id=chapter_id
+            ),
+        )
+        if not listed.run():
             return
+        rows = listed.result
         self.model.set_rows(rows)
         self.count_label.setText(_("{count} events").format(count=len(rows)))
         row = self.model.row_of(keep) if keep else -1
@@ -307,10 +307,9 @@ class EventsPage(QWidget):
         event_id = self.current_id()
         self.current = None
         if event_id is not None:
-            try:
-                self.current = events.get_event(self.ctx, event_id)
-            except UserError:
-                self.current = None
+            found = Operation(self, lambda: events.get_event(self.ctx, event_id))
+            if found.failure(lambda _exc: None).run():
+                self.current = found.result
         self._fill_occurrences()
         self._show_summary()
         self.refresh_registrations()
@@ -422,8 +421,11 @@ class EventsPage(QWidget):
         v = self.current
         if v is None:
             return
-        dialog = RegisterDialog(self.ctx, v.id, self.current_occurrence(), self, guest=guest)
-        if dialog.exec() and dialog.saved is not None:
+        occurrence = self.current_occurrence()
+        dialog = Operation(
+            self, lambda: RegisterDialog(self.ctx, v.id, occurrence, self, guest=guest)
+        ).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self._after_change()
             row = self.reg_model.row_of(dialog.saved.id)
             if row >= 0:
@@ -434,15 +436,10 @@ class EventsPage(QWidget):
         reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
         if reg is None:
             return
-        try:
-            if reg.attended:
-                events.undo_check_in(self.ctx, reg.id)
-            else:
-                events.check_in(self.ctx, reg.id)
-        except UserError as exc:
-            show_error(self, _("Events"), exc.message)
-            return
-        self._after_change()
+        toggle = events.undo_check_in if reg.attended else events.check_in
+        Operation(self, lambda: toggle(self.ctx, reg.id)).success(
+            lambda _r: self._after_change()
+        ).run()
 
     def cancel_registration(self) -> None:
         """Cancel the chosen registration after asking; say who moved up."""
@@ -456,11 +453,11 @@ class EventsPage(QWidget):
             _("Cancel registration"),
         ):
             return
-        try:
-            result = events.cancel_registration(self.ctx, reg.id)
-        except UserError as exc:
-            show_error(self, _("Events"), exc.message)
-            return
+        Operation(self, lambda: events.cancel_registration(self.ctx, reg.id)).success(
+            self._cancelled
+        ).run()
+
+    def _cancelled(self, result: events.CancelResult) -> None:
         self._after_change()
         if result.moved_up:
             names = "、".join(r.name for r in result.moved_up)
@@ -477,8 +474,10 @@ class EventsPage(QWidget):
         v = self.current
         if v is None:
             return
-        dialog = ReceptionDialog(self.ctx, v.id, self.current_occurrence(), self)
-        dialog.exec()
+        occurrence = self.current_occurrence()
+        dialog = Operation(self, lambda: ReceptionDialog(self.ctx, v.id, occurrence, self)).value()
+        if dialog is not None:
+            dialog.exec()
         self._after_change()
 
     def _after_change(self) -> None:
@@ -497,8 +496,8 @@ class EventsPage(QWidget):
 
         if not self.writable:
             return
-        dialog = EventDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: EventDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self._fill_years()
             self.refresh()
             self.select_event(dialog.saved.id)
@@ -510,8 +509,8 @@ class EventsPage(QWidget):
         event_id = self.current_id()
         if event_id is None or not self.writable:
             return
-        dialog = EventDialog(self.ctx, event_id, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: EventDialog(self.ctx, event_id, self)).value()
+        if dialog is not None and dialog.exec():
             self._fill_years()
             self.refresh()
             self.select_event(event_id)
@@ -530,30 +529,32 @@ class EventsPage(QWidget):
             _("Cancel event"),
         ):
             return
-        events.cancel_event(self.ctx, v.id)
-        self.refresh()
+        Operation(self, lambda: events.cancel_event(self.ctx, v.id)).success(
+            lambda _r: self.refresh()
+        ).run()
 
     def mark_held(self) -> None:
         """Mark the chosen event as held."""
         v = self.current
         if v is not None:
-            events.set_event_status(self.ctx, v.id, events.HELD)
-            self.refresh()
+            Operation(self, lambda: events.set_event_status(self.ctx, v.id, events.HELD)).success(
+                lambda _r: self.refresh()
+            ).run()
 
-    def import_file(self) -> None:
-        """Import events from a JSON, CSV or XLSX file."""
+    def import_file(self) -> Operation[events.EventImportReport] | None:
+        """Import events from a JSON, CSV or XLSX file (in the background)."""
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Import events"), "", _("Event files (*.json *.csv *.xlsx);;All files (*)")
         )
         if not name:
-            return
-        try:
-            report = run_with_progress(
-                self, _("Importing…"), lambda: events.import_events(self.ctx, Path(name))
-            )
-        except UserError as exc:
-            show_error(self, _("Import events"), exc.message, exc.details)
-            return
+            return None
+        return (
+            Operation(self, lambda: events.import_events(self.ctx, Path(name)))
+            .success(self._imported)
+            .run_in_background(_("Importing…"))
+        )
+
+    def _imported(self, report: events.EventImportReport) -> None:
         self._fill_years()
         self.refresh()
         self.count_label.setText(
@@ -565,7 +566,16 @@ class EventsPage(QWidget):
     # --- prints ----------------------------------------------------------------------------
 
     def make_preview(self, kind: str) -> PdfPreviewDialog | None:
-        """The preview of a print of the chosen event, made and shown (not yet executed)."""
+        """The preview of a print of the chosen event, its PDF being made in the background
+        (not yet executed; deleted again if the PDF cannot be made)."""
+        dialog = self.preview_dialog(kind)
+        if dialog is not None:
+            made = dialog.refresh()
+            made.always(lambda: None if made.succeeded else dialog.deleteLater())
+        return dialog
+
+    def preview_dialog(self, kind: str) -> PdfPreviewDialog | None:
+        """The preview of a print of the chosen event, its PDF not yet made."""
         v = self.current
         if v is None:
             return None
@@ -599,14 +609,10 @@ class EventsPage(QWidget):
                 event_print.NAME_TAGS: _("Label sheet:"),
             }.get(kind, _("Paper:")),
         )
-        if not dialog.refresh():
-            dialog.deleteLater()
-            return None
         return dialog
 
     def open_print(self, kind: str) -> None:
         """Preview a print of the chosen event, to print or save it."""
-        dialog = self.make_preview(kind)
+        dialog = self.preview_dialog(kind)
         if dialog is not None:
-            dialog.exec()
-            dialog.deleteLater()
+            dialog.preview()

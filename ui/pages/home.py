@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QShowEvent
@@ -19,13 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from ui.keys import shortcut
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.errors import UserError
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 URGENT = QColor("#A4262C")
+
+
+def _error_section(exc: UserError) -> reports.HomeSection:
+    """A refusal said in the list itself, where the day's items would be."""
+    return reports.HomeSection("error", _("Home"), (reports.HomeItem("", exc.message),))
 
 
 class HomePage(QWidget):
@@ -85,12 +94,13 @@ class HomePage(QWidget):
         self.heading.setText(_("Today, {date}").format(date=reports.day_label(today)))
         chosen = self.current_page()
         chosen_text = self.list.currentItem().text() if self.list.currentItem() else None
-        try:
-            sections = reports.home_overview(self.ctx, today)
-        except UserError as exc:
-            sections = [
-                reports.HomeSection("error", _("Home"), (reports.HomeItem("", exc.message),))
-            ]
+        Operation(self, lambda: reports.home_overview(self.ctx, today)).success(
+            lambda sections: self._show(sections, chosen, chosen_text)
+        ).failure(lambda exc: self._show([_error_section(exc)], chosen, chosen_text)).run()
+
+    def _show(
+        self, sections: list[reports.HomeSection], chosen: str | None, chosen_text: str | None
+    ) -> None:
         self.list.clear()
         header_font = QFont(self.list.font())
         header_font.setPointSizeF(header_font.pointSizeF() * 1.15)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShowEvent
@@ -21,15 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import members
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import confirm, show_error
+from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
-from ui.tasks import run_with_progress
+from ui.operations import Operation
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class MembersPage(QWidget):
@@ -163,8 +165,8 @@ class MembersPage(QWidget):
         """Open the form for a new member."""
         from ui.dialogs.member import MemberDialog
 
-        dialog = MemberDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: MemberDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self.refresh()
             self._select(dialog.saved.id)
 
@@ -175,8 +177,8 @@ class MembersPage(QWidget):
         member_id = self.current_id()
         if member_id is None or not self.ctx.actor.can("roster.write"):
             return
-        dialog = MemberDialog(self.ctx, member_id, self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: MemberDialog(self.ctx, member_id, self)).value()
+        if dialog is not None and dialog.exec():
             self.refresh()
             self._select(member_id)
 
@@ -185,37 +187,44 @@ class MembersPage(QWidget):
         member_id = self.current_id()
         if member_id is None:
             return
-        try:
-            view = members.get_member(self.ctx, member_id)
-            if view.status == members.RETIRED:
-                members.reinstate_member(self.ctx, member_id)
-                self.refresh()
-                self._select(member_id)
-                return
-            if not confirm(
-                self,
-                _("Retire member"),
-                _("Retire {name}? They stay in the roster and can be reinstated.").format(
-                    name=view.full_name
-                ),
-                _("Retire"),
-            ):
-                return
-            members.retire_member(self.ctx, member_id)
-        except UserError as exc:
-            show_error(self, _("Members"), exc.message)
+        looked_up = Operation(self, lambda: members.get_member(self.ctx, member_id))
+        if not looked_up.run():
             return
+        view = looked_up.result
+        if view.status == members.RETIRED:
+            Operation(self, lambda: members.reinstate_member(self.ctx, member_id)).success(
+                lambda _none: self._changed(member_id)
+            ).run()
+            return
+        if not confirm(
+            self,
+            _("Retire member"),
+            _("Retire {name}? They stay in the roster and can be reinstated.").format(
+                name=view.full_name
+            ),
+            _("Retire"),
+        ):
+            return
+        Operation(self, lambda: members.retire_member(self.ctx, member_id)).success(
+            lambda _none: self._retired(member_id, view.full_name)
+        ).run()
+
+    def _changed(self, member_id: str) -> None:
+        self.refresh()
+        self._select(member_id)
+
+    def _retired(self, member_id: str, name: str) -> None:
         self._undo_id = member_id
-        self.undo_label.setText(_("{name} was retired.").format(name=view.full_name))
+        self.undo_label.setText(_("{name} was retired.").format(name=name))
         self.undo_bar.show()
         QTimer.singleShot(20000, self.undo_bar.hide)
         self.refresh()
 
     def undo(self) -> None:
         """Take the last retirement back."""
-        if self._undo_id is not None:
-            members.reinstate_member(self.ctx, self._undo_id)
-            self._undo_id = None
+        member_id, self._undo_id = self._undo_id, None
+        if member_id is not None:
+            Operation(self, lambda: members.reinstate_member(self.ctx, member_id)).run()
         self.undo_bar.hide()
         self.refresh()
 
@@ -228,12 +237,12 @@ class MembersPage(QWidget):
         )
         if not name:
             return
-        dialog = RosterImportDialog(self.ctx, Path(name), self)
-        if dialog.exec():
+        dialog = Operation(self, lambda: RosterImportDialog(self.ctx, Path(name), self)).value()
+        if dialog is not None and dialog.exec():
             self.refresh()
 
-    def export_file(self) -> None:
-        """Write the roster as XLSX (default) or CSV for Excel."""
+    def export_file(self) -> Operation[int] | None:
+        """Write the roster as XLSX (default) or CSV for Excel (in the background)."""
         name, chosen = QFileDialog.getSaveFileName(
             self,
             _("Export members"),
@@ -241,19 +250,18 @@ class MembersPage(QWidget):
             _("Excel workbook (*.xlsx);;CSV for Excel, UTF-8 (*.csv)"),
         )
         if not name:
-            return
+            return None
         path = Path(name)
         if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_suffix(".csv" if "csv" in chosen.lower() else ".xlsx")
-        try:
-            count = run_with_progress(
-                self, _("Exporting…"), lambda: members.export_members(self.ctx, path)
+        return (
+            Operation(self, lambda: members.export_members(self.ctx, path))
+            .success(
+                lambda count: self.count_label.setText(
+                    _("Exported {count} members to {path}").format(count=count, path=path)
+                )
             )
-        except UserError as exc:
-            show_error(self, _("Export members"), exc.message, exc.details)
-            return
-        self.count_label.setText(
-            _("Exported {count} members to {path}").format(count=count, path=path)
+            .run_in_background(_("Exporting…"))
         )
 
     def index_of(self, row: int) -> QModelIndex:

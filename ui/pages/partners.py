@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import partners
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import confirm, show_error
+from ui.dialogs.base import confirm
 from ui.keys import shortcut
-from ui.models.event_table import RowTableModel
 from ui.models.partner_table import LecturerTableModel, OrganisationTableModel
+from ui.operations import Operation
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from ui.models.event_table import RowTableModel
 
 
 class DirectoryTab(QWidget):
@@ -92,11 +94,11 @@ class DirectoryTab(QWidget):
     def refresh(self) -> None:
         """Search again."""
         self._debounce.stop()
-        try:
-            self.model.set_rows(self._search(self.search.text()))
-        except UserError as exc:
-            show_error(self, _("Partners"), exc.message)
-            return
+        text = self.search.text()
+        Operation(self, lambda: self._search(text)).success(self._show).run()
+
+    def _show(self, rows: list[Any]) -> None:
+        self.model.set_rows(rows)
         self.count_label.setText(_("{count} entries").format(count=self.model.rowCount()))
         self._buttons()
 
@@ -142,12 +144,7 @@ class DirectoryTab(QWidget):
             _("Remove"),
         ):
             return
-        try:
-            self._remove(row_id)
-        except UserError as exc:
-            show_error(self, _("Partners"), exc.message)
-            return
-        self.refresh()
+        Operation(self, lambda: self._remove(row_id)).success(lambda _none: self.refresh()).run()
 
 
 class PartnersPage(QWidget):
@@ -198,15 +195,15 @@ class PartnersPage(QWidget):
     def _edit_organisation(self, org_id: str | None) -> str | None:
         from ui.dialogs.partner import OrganisationDialog
 
-        dialog = OrganisationDialog(self.ctx, org_id, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: OrganisationDialog(self.ctx, org_id, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             return dialog.saved.id
         return None
 
     def _edit_lecturer(self, lecturer_id: str | None) -> str | None:
         from ui.dialogs.partner import LecturerDialog
 
-        dialog = LecturerDialog(self.ctx, lecturer_id, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: LecturerDialog(self.ctx, lecturer_id, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             return dialog.saved.id
         return None

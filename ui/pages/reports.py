@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -27,18 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.printing_report import render_annual_report
-from ui.dialogs.base import show_error
 from ui.keys import shortcut
 from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
-from ui.tasks import run_with_progress
+from ui.operations import Operation
 from ui.widgets.chart import BLUE, GREEN, ORANGE, BarChart, Series
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 def summary_text(report: reports.AnnualReport) -> str:
@@ -239,11 +239,11 @@ class ReportsPage(QWidget):
         if self.year.currentData() is None:
             return
         fy, group_by, chapter = self.chosen()
-        try:
-            report = reports.annual_report(self.ctx, fy, group_by, chapter)
-        except UserError as exc:
-            show_error(self, _("Reports"), exc.message)
-            return
+        Operation(self, lambda: reports.annual_report(self.ctx, fy, group_by, chapter)).success(
+            lambda report: self._show(report, group_by)
+        ).run()
+
+    def _show(self, report: reports.AnnualReport, group_by: str) -> None:
         self.report = report
         self.model.set_groups(report.groups, with_year=group_by != reports.GROUP_BY_MONTH)
         for row in range(self.model.rowCount()):
@@ -322,8 +322,9 @@ class ReportsPage(QWidget):
         fy, _group, _chapter = self.chosen()
         return _("annual-report-{year}").format(year=fy)
 
-    def make_pdf(self, path: Path | None = None) -> Path | None:
-        """Preview the annual report (print or save from there); without the preview, save."""
+    def make_pdf(self, path: Path | None = None) -> Operation[Path] | None:
+        """Preview the annual report (print or save from there); without the preview, save
+        (in the background; the operation's result is the file written)."""
         fy, group_by, chapter = self.chosen()
         preview = reports.optional_module("ui.dialogs.pdf_preview")
         if preview is not None and path is None:
@@ -342,19 +343,20 @@ class ReportsPage(QWidget):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         target = path
-        try:
-            run_with_progress(
-                self,
-                _("Making the PDF…"),
-                lambda: render_annual_report(
-                    reports.annual_report(self.ctx, fy, group_by, chapter), target
-                ),
+
+        def save() -> Path:
+            render_annual_report(reports.annual_report(self.ctx, fy, group_by, chapter), target)
+            return target
+
+        return (
+            Operation(self, save)
+            .success(
+                lambda _path: self.message.setText(
+                    _("Saved the annual report to {path}").format(path=target)
+                )
             )
-        except UserError as exc:
-            show_error(self, _("Reports"), exc.message)
-            return None
-        self.message.setText(_("Saved the annual report to {path}").format(path=target))
-        return target
+            .run_in_background(_("Making the PDF…"))
+        )
 
     def _preview(self, module: Any, fy: int, group_by: str, chapter: str | None) -> None:
         # The preview dialog belongs to the events engineer; it is looked up, not required.
@@ -378,12 +380,11 @@ class ReportsPage(QWidget):
             choice=group_by,
             file_name=self._file_stem() + ".pdf",
         )
-        if dialog.refresh():
-            dialog.exec()
-        dialog.deleteLater()
+        dialog.preview()
 
-    def export_xlsx(self, path: Path | None = None) -> Path | None:
-        """Write the statistics as an Excel workbook."""
+    def export_xlsx(self, path: Path | None = None) -> Operation[Path] | None:
+        """Write the statistics as an Excel workbook (in the background; the operation's
+        result is the file written)."""
         fy, _group, chapter = self.chosen()
         if path is None:
             name, _filter = QFileDialog.getSaveFileName(
@@ -398,14 +399,17 @@ class ReportsPage(QWidget):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         target = path
-        try:
-            run_with_progress(
-                self,
-                _("Exporting…"),
-                lambda: reports.export_stats_xlsx(self.ctx, fy, target, chapter),
+
+        def export() -> Path:
+            reports.export_stats_xlsx(self.ctx, fy, target, chapter)
+            return target
+
+        return (
+            Operation(self, export)
+            .success(
+                lambda _path: self.message.setText(
+                    _("Saved the statistics to {path}").format(path=target)
+                )
             )
-        except UserError as exc:
-            show_error(self, _("Reports"), exc.message)
-            return None
-        self.message.setText(_("Saved the statistics to {path}").format(path=target))
-        return target
+            .run_in_background(_("Exporting…"))
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import hq
-from app.context import Context
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.sync import exchange
-from ui.dialogs.base import show_error
 from ui.models.sync_tables import ChapterStatusModel, ConflictListModel, when
-from ui.tasks import run_with_progress
+from ui.operations import Operation, show_error
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.sync.exchange import ImportResult
 
 PACKAGE_FILTER = "Tsunagu (*.tsync);;All files (*)"
 
@@ -120,12 +122,16 @@ class SyncPage(QWidget):
         """Read the status again."""
         self.is_hq = self.ctx.db.mode == "hq"
         allowed = self.ctx.actor.can("sync")
-        try:
-            status = exchange.sync_status(self.ctx) if allowed else None
-            conflicts = exchange.list_conflicts(self.ctx) if allowed else []
-        except UserError as exc:
-            self.summary.setText(exc.message)
+        read = Operation(
+            self,
+            lambda: (
+                exchange.sync_status(self.ctx) if allowed else None,
+                exchange.list_conflicts(self.ctx) if allowed else [],
+            ),
+        ).failure(lambda exc: self.summary.setText(exc.message))
+        if not read.run():
             return
+        status, conflicts = read.result
         self.conflicts.set_items(conflicts)
         self.conflict_box.setTitle(_("Conflicts to decide: {count}").format(count=len(conflicts)))
         self.decide_button.setEnabled(bool(conflicts))
@@ -189,9 +195,6 @@ class SyncPage(QWidget):
             item = self.chapters.item(0)
         return None if item is None else hq.ChapterRef(item.id, item.name)
 
-    def _fail(self, title: str, exc: UserError) -> None:
-        show_error(self, title, exc.message, exc.details)
-
     # --- actions ---------------------------------------------------------------------------
 
     def export_package(self) -> None:
@@ -201,7 +204,7 @@ class SyncPage(QWidget):
         if self.is_hq:
             chapter = self._selected_chapter()
             if chapter is None:
-                show_error(self, title, _("Choose a chapter in the list first."))
+                show_error(self, _("Choose a chapter in the list first."))
                 return
             suggested = f"tsunagu-{chapter.name}-{date.today():%Y%m%d}.tsync"
         else:
@@ -210,19 +213,15 @@ class SyncPage(QWidget):
         if not name:
             return
         path = Path(name)
-        try:
-            if chapter is not None:
-                ref = chapter.id
-                result = run_with_progress(
-                    self, _("Writing the package…"), lambda: hq.hq_export(self.ctx, ref, path)
-                )
-            else:
-                result = run_with_progress(
-                    self, _("Writing the package…"), lambda: exchange.sync_export(self.ctx, path)
-                )
-        except UserError as exc:
-            self._fail(title, exc)
-            return
+        ref = chapter.id if chapter is not None else None
+        Operation(
+            self,
+            lambda: hq.hq_export(self.ctx, ref, path)
+            if ref is not None
+            else exchange.sync_export(self.ctx, path),
+        ).success(self._exported).run_in_background(_("Writing the package…"))
+
+    def _exported(self, result: exchange.ExportResult) -> None:
         self.message.setText(
             _("Wrote {path}: {rows} rows, encrypted. It is entered in the take-out log.").format(
                 path=result.path, rows=result.rows
@@ -241,20 +240,15 @@ class SyncPage(QWidget):
         if not names:
             return
         paths = [Path(n) for n in names]
-        try:
-            if self.is_hq:
-                results = run_with_progress(
-                    self, _("Merging…"), lambda: hq.hq_import(self.ctx, paths)
-                )
-            else:
-                results = [
-                    run_with_progress(
-                        self, _("Merging…"), lambda: exchange.sync_import(self.ctx, paths[0])
-                    )
-                ]
-        except UserError as exc:
-            self._fail(title, exc)
-            return
+        at_hq = self.is_hq
+        Operation(
+            self,
+            lambda: hq.hq_import(self.ctx, paths)
+            if at_hq
+            else [exchange.sync_import(self.ctx, paths[0])],
+        ).success(lambda results: self._imported(title, results)).run_in_background(_("Merging…"))
+
+    def _imported(self, title: str, results: list[ImportResult]) -> None:
         applied = sum(r.applied_total for r in results)
         conflicts = sum(r.conflicts for r in results)
         text = _("Imported {files} package(s): {applied} rows applied, {conflicts} new conflicts.")
@@ -286,13 +280,9 @@ class SyncPage(QWidget):
         item = self.conflicts.item(index.row() if index.isValid() else 0)
         if item is None:
             return
-        try:
-            dialog = ConflictDialog(self.ctx, item.id, self)
-        except UserError as exc:
-            self._fail(_("Conflicts"), exc)
-            self.refresh()
-            return
-        dialog.exec()
+        opened = Operation(self, lambda: ConflictDialog(self.ctx, item.id, self))
+        if opened.run():
+            opened.result.exec()
         self.refresh()
 
     def add_chapter(self) -> None:
@@ -306,11 +296,10 @@ class SyncPage(QWidget):
         )
         if not target:
             return
-        try:
-            new = hq.add_chapter(self.ctx, name, Path(target))
-        except UserError as exc:
-            self._fail(title, exc)
+        made = Operation(self, lambda: hq.add_chapter(self.ctx, name, Path(target)))
+        if not made.run():
             return
+        new = made.result
         box = QMessageBox(QMessageBox.Icon.Information, title, "", parent=self)
         box.setText(
             _(
@@ -335,12 +324,12 @@ class SyncPage(QWidget):
         )
         if not ok or not code.strip():
             return
-        try:
-            result = exchange.join(self.ctx, Path(name), code)
-        except UserError as exc:
-            self._fail(title, exc)
-            return
+        Operation(self, lambda: exchange.join(self.ctx, Path(name), code)).success(
+            lambda result: self._joined(result.chapter_name)
+        ).run()
+
+    def _joined(self, chapter_name: str) -> None:
         self.message.setText(
-            _("This database is now the chapter {name}.").format(name=result.chapter_name)
+            _("This database is now the chapter {name}.").format(name=chapter_name)
         )
         self.refresh()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShowEvent
@@ -23,16 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from app import printing_watch, visits, watch
-from app.context import Context
 from app.dates import fiscal_year
-from app.errors import UserError
 from app.i18n import gettext as _
-from ui.dialogs.base import confirm, show_error
+from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.due_table import DueTableModel
 from ui.models.watch_people import WatchPeopleModel
+from ui.operations import Operation
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 def _table(model: QAbstractItemModel) -> QTableView:
@@ -228,11 +231,12 @@ class WatchPage(QWidget):
 
     def show_counts(self) -> None:
         """The chosen fiscal year's counts, in words."""
-        try:
-            c = watch.anonymous_counts(self.ctx, int(self.year.currentData()))
-        except UserError as exc:
-            self.counts.setText(exc.message)
-            return
+        year = int(self.year.currentData())
+        Operation(self, lambda: watch.anonymous_counts(self.ctx, year)).success(
+            self._show_counts
+        ).failure(lambda exc: self.counts.setText(exc.message)).run()
+
+    def _show_counts(self, c: watch.WatchCounts) -> None:
         lines = [
             _("People under watch: {count}").format(count=c.people_under_watch),
             _("Started this year: {count}").format(count=c.people_started),
@@ -337,9 +341,6 @@ class WatchPage(QWidget):
 
     # --- actions --------------------------------------------------------------------------------
 
-    def _fail(self, title: str, exc: UserError) -> None:
-        show_error(self, title, exc.message, exc.details)
-
     def open_due(self) -> None:
         """Enter on the due list: a follow-up opens, anyone else gets a visit logged."""
         item = self.current_due()
@@ -363,11 +364,10 @@ class WatchPage(QWidget):
         person_id = person_id or self._target_person()
         if not person_id:
             return
-        try:
-            dialog = VisitDialog(self.ctx, person_id, self)
-        except UserError as exc:
-            self._fail(_("Log a visit"), exc)
+        opened = Operation(self, lambda: VisitDialog(self.ctx, person_id, self))
+        if not opened.run():
             return
+        dialog = opened.result
         if dialog.exec():
             self.refresh()
             saved = dialog.saved
@@ -383,11 +383,10 @@ class WatchPage(QWidget):
         item = self.current_due()
         if item is None or item.kind != visits.FOLLOW_UP:
             return
-        try:
-            dialog = FollowUpDialog(self.ctx, item.id, self)
-        except UserError as exc:
-            self._fail(_("Follow-up"), exc)
+        opened = Operation(self, lambda: FollowUpDialog(self.ctx, item.id, self))
+        if not opened.run():
             return
+        dialog = opened.result
         dialog.exec()
         if dialog.changed:
             self.refresh()
@@ -396,8 +395,8 @@ class WatchPage(QWidget):
         """Enrol someone."""
         from ui.dialogs.watch_person import WatchPersonDialog
 
-        dialog = WatchPersonDialog(self.ctx, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        dialog = Operation(self, lambda: WatchPersonDialog(self.ctx, None, self)).value()
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
             self.refresh()
             self._reselect(self.people_table, self.people_model.row_of(dialog.saved.id))
 
@@ -408,12 +407,8 @@ class WatchPage(QWidget):
         person_id = self.current_person_id()
         if person_id is None or not self.coordinator:
             return
-        try:
-            dialog = WatchPersonDialog(self.ctx, person_id, self)
-        except UserError as exc:
-            self._fail(_("Edit person under watch"), exc)
-            return
-        if dialog.exec():
+        opened = Operation(self, lambda: WatchPersonDialog(self.ctx, person_id, self))
+        if opened.run() and opened.result.exec():
             self.refresh()
 
     def show_visits(self) -> None:
@@ -423,12 +418,10 @@ class WatchPage(QWidget):
         person_id = self.current_person_id()
         if person_id is None:
             return
-        try:
-            dialog = VisitHistoryDialog(self.ctx, person_id, self)
-        except UserError as exc:
-            self._fail(_("Visits"), exc)
+        opened = Operation(self, lambda: VisitHistoryDialog(self.ctx, person_id, self))
+        if not opened.run():
             return
-        dialog.exec()
+        opened.result.exec()
         self.refresh()
 
     def end_watch(self) -> None:
@@ -442,24 +435,18 @@ class WatchPage(QWidget):
         )
         if not ok:
             return
-        try:
-            watch.end_watch(self.ctx, person_id, reasons[picked])
-        except UserError as exc:
-            self._fail(_("End watch"), exc)
-            return
-        self.refresh()
+        Operation(self, lambda: watch.end_watch(self.ctx, person_id, reasons[picked])).success(
+            lambda _r: self.refresh()
+        ).run()
 
     def resume_watch(self) -> None:
         """Take an ended watch up again."""
         person_id = self.current_person_id()
         if person_id is None:
             return
-        try:
-            watch.resume_watch(self.ctx, person_id)
-        except UserError as exc:
-            self._fail(_("Resume watch"), exc)
-            return
-        self.refresh()
+        Operation(self, lambda: watch.resume_watch(self.ctx, person_id)).success(
+            lambda _r: self.refresh()
+        ).run()
 
     def erase_person(self) -> None:
         """Erase the selected person's personal data on their request, after asking."""
@@ -477,12 +464,9 @@ class WatchPage(QWidget):
             _("Erase"),
         ):
             return
-        try:
-            watch.erase_person(self.ctx, person_id)
-        except UserError as exc:
-            self._fail(_("Erase personal data"), exc)
-            return
-        self.refresh()
+        Operation(self, lambda: watch.erase_person(self.ctx, person_id)).success(
+            lambda _r: self.refresh()
+        ).run()
 
     def print_round_sheets(self) -> None:
         """Preview, print or save the round sheets (every print goes to the take-out log)."""
@@ -511,8 +495,7 @@ class WatchPage(QWidget):
             on_output=output,
             choices_label=_("Volunteer:"),
         )
-        if dialog.refresh():
-            dialog.exec()
+        dialog.preview()
 
     def print_blank_forms(self) -> None:
         """Blank visit forms (no personal data on them)."""
@@ -525,12 +508,13 @@ class WatchPage(QWidget):
         dialog = PdfPreviewDialog(
             _("Blank visit forms"), make, self, file_name=_("visit-forms") + ".pdf"
         )
-        if dialog.refresh():
-            dialog.exec()
+        dialog.preview()
 
     def open_settings(self) -> None:
         """Referral targets, the signs checklist and retention."""
         from ui.dialogs.watch_settings import WatchSettingsDialog
 
-        WatchSettingsDialog(self.ctx, self).exec()
+        dialog = Operation(self, lambda: WatchSettingsDialog(self.ctx, self)).value()
+        if dialog is not None:
+            dialog.exec()
         self.refresh()

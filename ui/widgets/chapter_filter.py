@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app import chapter
-from app.context import Context
 from app.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from app.context import Context
 
 
 class ChapterFilter(QWidget):
