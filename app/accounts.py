@@ -39,7 +39,7 @@ from app.database import (
     keyring_beside,
     open_database,
 )
-from app.errors import UserError
+from app.errors import PermissionDenied, UserError
 from app.i18n import gettext as _
 from db.engine import is_url
 from db.models import Member, Setting, User
@@ -204,6 +204,20 @@ def _unlock(path: Path, name: str, passphrase: str) -> tuple[bytes, keys.Account
 def unlock_key(path: Path, name: str, passphrase: str) -> bytes:
     """The database key for `name` from the key file beside `path` (nothing is opened)."""
     return _unlock(path, name, passphrase)[0]
+
+
+def coordinator_key(location: str | Path | None, name: str, passphrase: str) -> bytes:
+    """A coordinator's database key from the key file alone; the database is not opened.
+
+    For restoring a database too damaged to open: the roles inside it cannot be read, so the
+    role copy in the key file counts, checked with the database key like every log-in.
+    """
+    key, record = _unlock(database_path(location), name, passphrase)
+    if record.role != COORDINATOR:
+        raise PermissionDenied(
+            _("Your account ({role}) may not do this.").format(role=role_label(record.role))
+        )
+    return key
 
 
 def login(location: str | Path | None, name: str, passphrase: str, *, via: str = "") -> Context:

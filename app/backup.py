@@ -20,18 +20,23 @@ import sqlcipher3
 from sqlalchemy import func, select
 
 from app import chapter as chapter_service
+from app import outputs
 from app.context import Context
 from app.database import Database
 from app.errors import UserError
+from app.fileio import atomic_output, copy_atomically, write_atomically
+from app.fileio import fsync_file as _fsync_file
 from app.filelock import FileLock, LockHeld
 from app.i18n import gettext as _
+from app.outputs import OutputRefused, Own, check_output, protect_folder
 from app.takeout import record_take_out
 from db import migrate
 from db.engine import SQLITE_HEADER, key_pragma
 from db.models import Member, WatchedPerson
 
-DEFAULT_FOLDER_NAME = "backups"
-MANIFEST_NAME = "tsunagu-backups.json"
+# Named in app/outputs.py, which keeps every other output out of the backup folder.
+DEFAULT_FOLDER_NAME = outputs.BACKUP_FOLDER_NAME
+MANIFEST_NAME = outputs.BACKUP_MANIFEST
 SUFFIX = ".sqlite"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -89,7 +94,11 @@ def default_folder(db: Database) -> Path:
 def backup_folder(ctx: Context) -> Path:
     """The folder chosen in the preferences, else the default one beside the database."""
     chosen = chapter_service.load_preferences(ctx).backup_folder.strip()
-    return Path(chosen) if chosen else default_folder(ctx.db)
+    if not chosen:
+        return default_folder(ctx.db)
+    # Known to the output guard from now on: no export may land among the backups.
+    protect_folder(chosen)
+    return Path(chosen)
 
 
 def set_backup_folder(ctx: Context, folder: str | Path | None) -> Path:
@@ -251,11 +260,9 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 def _write_manifest(folder: Path, manifest: dict[str, dict[str, Any]]) -> None:
     """Best effort: a manifest that cannot be written only makes copies show 'not checked'."""
-    from app.fileio import write_atomically
-
     data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     with contextlib.suppress(UserError):
-        write_atomically(folder / MANIFEST_NAME, data)
+        write_atomically(folder / MANIFEST_NAME, data, own=Own.BACKUP)
 
 
 def _sha256(path: Path) -> str:
@@ -270,6 +277,11 @@ def _sha256(path: Path) -> str:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UserError) and isinstance(exc.__cause__, OSError):
+        # The file writer's own "Could not write ..." around the OS's words: keep the words.
+        return _reason(exc.__cause__)
+    if isinstance(exc, UserError):
+        return exc.message
     if isinstance(exc, OSError):
         return exc.strerror or str(exc) or type(exc).__name__
     return str(exc) or type(exc).__name__
@@ -297,29 +309,6 @@ def _raw_connection(db: Database) -> Iterator[Any]:
 def keyring_of(path: Path) -> Path:
     """The key file that belongs with the database or backup at `path`."""
     return path.with_name(path.name + KEYRING_SUFFIX)
-
-
-def _fsync_file(path: Path) -> None:
-    # Read-write: Windows refuses to flush a file opened only for reading.
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        fd = os.open(folder, flags)
-    except OSError:
-        return  # Windows cannot open folders; its renames are durable enough
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _copy_database(raw: Any, source: Path, temp: Path) -> None:
@@ -403,47 +392,51 @@ def _judge(path: Path, rows: list[Any], tables: set[str], revision: str | None) 
     return revision
 
 
-def _write_backup(ctx: Context, target: Path) -> Path:
-    """Copy, fsync, check, then rename to `target`; nothing half-written is ever left."""
+def _write_backup(ctx: Context, target: Path, own: Own | None) -> Path:
+    """Copy, fsync, check, then rename to `target`; nothing half-written is ever left.
+
+    `own` None: a file a person chose (checked in full by the output guard, with the key
+    file that goes beside it); Own.BACKUP: a copy in the backup folder.
+    """
     db = ctx.db
     source = _database_file(db)
-    folder = target.parent
-    temp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    keys_target = keyring_of(target)
+    # Both names are refused before anything is written, with the guard's own words.
+    check_output(target, own)
+    check_output(keys_target, own)
     try:
-        with _raw_connection(db) as raw:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
-            _copy_database(raw, source, temp)
-            _fsync_file(temp)
-            _check_attached(raw, temp)
-        _copy_keyring(source, target)
-        os.replace(temp, target)
-        _fsync_folder(folder)
+        with atomic_output(target, own=own) as temp:
+            try:
+                with _raw_connection(db) as raw:
+                    _copy_database(raw, source, temp)
+                    _fsync_file(temp)
+                    _check_attached(raw, temp)
+                # Before the backup gets its name: a named copy always has its key file.
+                _copy_keyring(source, target, own)
+            finally:
+                with contextlib.suppress(OSError):
+                    temp.with_name(temp.name + "-journal").unlink()
+    except OutputRefused:
+        raise
     except (OSError, sqlcipher3.Error, UserError) as exc:
-        _remove_quietly(temp)
         if not target.exists():
-            _remove_quietly(keyring_of(target))
-        reason = exc.message if isinstance(exc, UserError) else _reason(exc)
+            _remove_quietly(keys_target)
         raise UserError(
             _("Could not write the backup {name}: {reason}").format(
-                name=target.name, reason=reason
+                name=target.name, reason=_reason(exc)
             ),
             details=[str(target)],
         ) from exc
-    except BaseException:
-        _remove_quietly(temp)
-        raise
     return target
 
 
-def _copy_keyring(database: Path, target: Path) -> None:
-    """Put the database's key file beside the backup (before the backup gets its name)."""
-    from app.fileio import write_atomically
-
+def _copy_keyring(database: Path, target: Path, own: Own | None) -> None:
+    """Put the database's key file beside the backup (a plain backup gets none)."""
     keys = keyring_of(database)
     if keys.is_file():
-        write_atomically(keyring_of(target), keys.read_bytes())
+        write_atomically(keyring_of(target), keys.read_bytes(), own=own)
     else:
+        check_output(keyring_of(target), own)
         with contextlib.suppress(OSError):
             keyring_of(target).unlink()
 
@@ -496,7 +489,7 @@ def _into_folder(ctx: Context, folder: Path, tag: str, now: datetime | None) -> 
     db_file = _database_file(ctx.db)
     _ready_folder(folder, folder == default_folder(ctx.db))
     target = _free_name(folder, db_file.stem, (now or datetime.now()).replace(microsecond=0), tag)
-    _write_backup(ctx, target)
+    _write_backup(ctx, target, Own.BACKUP)
     manifest = _read_manifest(folder)
     manifest[target.name] = {
         "size": target.stat().st_size,
@@ -570,7 +563,7 @@ def backup_to(ctx: Context, target: Path) -> Path:
         raise UserError(_("{path} is a folder, not a file name.").format(path=target))
     if not target.parent.is_dir():
         raise UserError(_("The folder {folder} cannot be reached.").format(folder=target.parent))
-    _write_backup(ctx, target)
+    _write_backup(ctx, target, None)
     _record_if_taken_out(ctx, target)
     return target
 
@@ -676,71 +669,73 @@ def restore(
         lock.release()
 
 
+def restore_unopened(
+    location: str | Path | None, name: str, passphrase: str, backup_file: Path
+) -> RestoreResult:
+    """Restore a database too damaged to open, as a coordinator named in its key file."""
+    from app import accounts
+
+    path = accounts.database_path(location)
+    return restore(path, backup_file, key=accounts.coordinator_key(path, name, passphrase))
+
+
 def _swap_in(path: Path, backup_file: Path, revision: str, *, backup_keys: bool) -> RestoreResult:
     """Swap the backup in with one rename; the old file, WAL and key file are kept aside.
 
     `backup_keys`: an encrypted backup brings its own key file (when it has one) rather
     than keeping the current one. A plain backup never keeps a key file beside it.
     """
-    from app.fileio import write_atomically
-
     if path.exists() and backup_file.resolve() == path.resolve():
         raise UserError(_("This backup is the database itself."))
-    folder = path.parent
     stamp = datetime.now().strftime(_STAMP)
     aside = path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}")
     n = 1
     while aside.exists():
         n += 1
         aside = path.with_name(f"{path.stem}.before-restore-{stamp}-{n}{path.suffix}")
-    temp = folder / f".{path.name}.restore-{secrets.token_hex(4)}.tmp"
     moved: list[tuple[Path, Path]] = []
     try:
-        with open(backup_file, "rb") as src, open(temp, "xb") as dst:
-            shutil.copyfileobj(src, dst, _CHUNK)
-            dst.flush()
-            os.fsync(dst.fileno())
-        if path.exists():
-            try:
-                os.link(path, aside)  # the current file stays in place until the swap
-            except OSError:
-                shutil.copy2(path, aside)
-            # A WAL left beside the new file would be replayed into it: keep it with the old.
-            for suffix in ("-wal", "-shm"):
-                extra = path.with_name(path.name + suffix)
-                if extra.exists():
-                    kept = aside.with_name(aside.name + suffix)
-                    os.replace(extra, kept)
-                    moved.append((kept, extra))
-        plain = not is_encrypted(backup_file)
-        new_keys = keyring_of(backup_file) if backup_keys and not plain else None
-        if new_keys is not None and not new_keys.is_file():
-            new_keys = None
-        current_keys = keyring_of(path)
-        if current_keys.is_file():
-            if plain or new_keys is not None:
-                os.replace(current_keys, keyring_of(aside))
-                moved.append((keyring_of(aside), current_keys))
-            else:
-                shutil.copy2(current_keys, keyring_of(aside))
-        if new_keys is not None:
-            write_atomically(current_keys, new_keys.read_bytes())
-        os.replace(temp, path)
-        _fsync_folder(folder)
+        # The backup's bytes go to a temporary file beside the database, renamed over it last.
+        with atomic_output(path, own=Own.DATABASE) as temp:
+            with open(backup_file, "rb") as src, open(temp, "wb") as dst:
+                shutil.copyfileobj(src, dst, _CHUNK)
+            if path.exists():
+                try:
+                    os.link(path, aside)  # the current file stays in place until the swap
+                except OSError:
+                    copy_atomically(path, aside, own=Own.BACKUP)
+                # A WAL left beside the new file would be replayed into it: keep it with the old.
+                for suffix in ("-wal", "-shm"):
+                    extra = path.with_name(path.name + suffix)
+                    if extra.exists():
+                        kept = aside.with_name(aside.name + suffix)
+                        os.replace(extra, kept)
+                        moved.append((kept, extra))
+            plain = not is_encrypted(backup_file)
+            new_keys = keyring_of(backup_file) if backup_keys and not plain else None
+            if new_keys is not None and not new_keys.is_file():
+                new_keys = None
+            current_keys = keyring_of(path)
+            if current_keys.is_file():
+                if plain or new_keys is not None:
+                    os.replace(current_keys, keyring_of(aside))
+                    moved.append((keyring_of(aside), current_keys))
+                else:
+                    copy_atomically(current_keys, keyring_of(aside), own=Own.BACKUP)
+            if new_keys is not None:
+                write_atomically(current_keys, new_keys.read_bytes(), own=Own.KEY_FILE)
     except (OSError, UserError) as exc:
         # The current file was not replaced: put its WAL back and drop the extra copy.
         for kept, extra in moved:
             with contextlib.suppress(OSError):
                 os.replace(kept, extra)
-        _remove_quietly(temp)
         if path.exists():
             for extra in (aside, keyring_of(aside)):
                 with contextlib.suppress(OSError):
                     extra.unlink()
-        reason = exc.message if isinstance(exc, UserError) else _reason(exc)
         raise UserError(
             _("Could not restore {name}: {reason}. The current data was left as it was.").format(
-                name=backup_file.name, reason=reason
+                name=backup_file.name, reason=_reason(exc)
             )
         ) from exc
     return RestoreResult(path, aside, revision)

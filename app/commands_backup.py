@@ -9,7 +9,8 @@ from typing import Any
 from app import backup
 from app.cli import EXIT_OK, say
 from app.commands import opened
-from app.database import default_database_path
+from app.commands_users import account_credentials
+from app.database import DamagedDatabase, default_database_path
 from app.errors import UserError
 from app.i18n import gettext as _
 from db.engine import is_url
@@ -53,8 +54,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if backup.is_encrypted(source) or backup.keyring_of(target).exists():
         # A database with accounts is restored by a coordinator who logs in; the open
         # database's key is also what checks an encrypted backup.
-        with opened(args) as ctx:
-            result = backup.restore(ctx, source)
+        try:
+            with opened(args) as ctx:
+                result = backup.restore(ctx, source)
+        except DamagedDatabase:
+            # Too damaged to log in to: the key file alone says who is a coordinator.
+            name, passphrase = account_credentials()
+            result = backup.restore_unopened(target, name, passphrase, source)
     else:
         # A plain file is restored without opening it, so a damaged one can be replaced.
         result = backup.restore(target, source)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import platformdirs
 
+from app.errors import UserError
+from app.fileio import write_atomically
+
 
 def report_folder() -> Path:
     """Where crash reports go (the platform's log folder for Tsunagu)."""
@@ -30,8 +33,8 @@ def save_report(exc: BaseException) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{stamp}.txt"
-        path.write_text(text, encoding="utf-8")
-    except OSError:
+        write_atomically(path, text.encode("utf-8"))
+    except (OSError, UserError):
         # Even a report that cannot be written must not raise from the error handler.
         path = Path("crash-report-unwritable")
     return path

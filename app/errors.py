@@ -15,5 +15,9 @@ class UserError(Exception):
         self.details = details or []
 
 
+class DamagedDatabase(UserError):
+    """The file failed its check on open; it was not opened and nothing was written to it."""
+
+
 class PermissionDenied(UserError):
     """The acting account's role does not allow this action."""

@@ -1,14 +1,17 @@
-"""Whole-file reads and crash-safe writes that fail with one clear UserError."""
+"""Whole-file reads and guarded, crash-safe writes that fail with one clear UserError."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.errors import UserError
 from app.i18n import gettext as _
+from app.outputs import Own, check_output
 
 _MB = 1024 * 1024
 
@@ -18,41 +21,63 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old file or the new one, never half.
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, own: Own | None = None) -> Iterator[Path]:
+    """The one way this program writes a file: yields an empty temporary file to fill.
 
-    The bytes go to a temporary file in the same folder (so the final rename stays on one
-    file system), are flushed and fsynced, then renamed over `path`; the folder is fsynced
-    where the platform allows it so the rename itself survives a power cut.  The new file
-    is readable by its owner only: what this program writes usually holds personal data.
+    The destination is first checked by the output guard (app/outputs.py): `own` None means
+    a person chose it; the program's own writers say what they write. The temporary file
+    sits in the same folder (so the final rename stays on one file system) and is readable
+    by its owner only, since what this program writes usually holds personal data. When the
+    block ends without an error the file is fsynced, the guard is asked again (a file may
+    have appeared meanwhile), and it is renamed over `path`, so readers see the old file or
+    the new one, never half; the folder is then fsynced where the platform allows it so
+    the rename itself survives a power cut.
 
     On any OSError (disk full, USB stick pulled, folder read-only, target is a folder) the
     temporary file is removed, an existing file at `path` is left as it was, and
-    UserError("Could not write {name}: {reason}") is raised.
+    UserError("Could not write {name}: {reason}") is raised. A refusal by the guard is
+    raised before anything is written.
     """
-    target = Path(path)
+    target = check_output(path, own)
     folder = target.parent
-    temp_name: str | None = None
+    temp: Path | None = None
     try:
         # mkstemp creates the file with mode 0600 and a name no other writer can take.
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-        temp_name = None
+        os.close(fd)
+        temp = Path(temp_name)
+        yield temp
+        fsync_file(temp)
+        check_output(target, own, by_content=False)
+        os.replace(temp, target)
+        temp = None
     except OSError as exc:
-        _remove_quietly(temp_name)
         raise UserError(
             _("Could not write {name}: {reason}").format(name=target.name, reason=_reason(exc)),
             details=[str(target)],
         ) from exc
-    except BaseException:
-        # Interrupted (Ctrl+C, a bug): still leave no stray temporary file behind.
-        _remove_quietly(temp_name)
-        raise
+    finally:
+        # Interrupted too (a refusal, Ctrl+C, a bug): never leave a stray temporary file.
+        if temp is not None:
+            _remove_quietly(str(temp))
     _fsync_folder(folder)
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes, *, own: Own | None = None) -> None:
+    """Replace `path` with `data` through `atomic_output` (guarded, old or new, never half)."""
+    with atomic_output(path, own=own) as temp:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+
+
+def copy_atomically(
+    source: str | os.PathLike[str], path: str | os.PathLike[str], *, own: Own | None = None
+) -> None:
+    """Copy the file `source` to `path` through `atomic_output`, keeping its timestamps."""
+    with atomic_output(path, own=own) as temp:
+        shutil.copyfile(source, temp)
+        shutil.copystat(source, temp)
 
 
 def read_file(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
@@ -100,6 +125,16 @@ def _remove_quietly(name: str | None) -> None:
         return
     with contextlib.suppress(OSError):
         os.unlink(name)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file to the disk (what a rename after it relies on)."""
+    # Read-write: Windows refuses to flush a file opened only for reading.
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from app.errors import UserError
 from app.fileio import read_file, write_atomically
 from app.i18n import gettext as _
+from app.outputs import Own
 
 FORMAT = "tsunagu-keyring"
 VERSION = 1
@@ -335,5 +336,5 @@ def load(path: Path) -> LoadedKeyring:
 
 
 def save(path: Path, ring: Keyring, db_key: bytes) -> None:
-    """Write the key file atomically (old or new, never half)."""
-    write_atomically(path, ring.seal(db_key))
+    """Write the key file atomically (old or new, never half); only onto a key file."""
+    write_atomically(path, ring.seal(db_key), own=Own.KEY_FILE)

@@ -344,6 +344,7 @@ def install_table(source: Path, *, force: bool = False) -> PostalInfo:
     the database folder, so a crash leaves the old table, and no reinstall is needed.
     """
     from app.fileio import read_file, write_atomically
+    from app.outputs import Own
 
     candidate = read_info(source)
     now = current_info()
@@ -367,10 +368,11 @@ def install_table(source: Path, *, force: bool = False) -> PostalInfo:
     # Check the very bytes that will be installed (the file may change between reads).
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / DATA_PATH.name
-        staged.write_bytes(data)
+        write_atomically(staged, data, own=Own.TABLE)
         read_info(staged)
     _default.close()
-    write_atomically(target, data)
+    # The program's own table, replacing the one installed before it (a SQLite file too).
+    write_atomically(target, data, own=Own.TABLE)
     _default.close()
     return read_info(target, installed=True)
 

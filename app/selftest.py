@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from app.errors import UserError
+from app.fileio import write_atomically
 
 
 def check_pdf(path: Path, text: str) -> None:
@@ -15,11 +17,14 @@ def check_pdf(path: Path, text: str) -> None:
     from app.printing.fonts import GOTHIC, register_fonts
 
     register_fonts()
-    canvas = Canvas(str(path), pagesize=A4)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
     canvas.setFont(GOTHIC, 14)
     canvas.drawString(72, A4[1] - 72, text)
     canvas.showPage()
     canvas.save()
+    # Through the one guarded writer, as every file the program writes.
+    write_atomically(path, buffer.getvalue())
     data = path.read_bytes()
     if not data.startswith(b"%PDF-") or b"/FontFile2" not in data:
         raise UserError("self-test: the PDF has no embedded font")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +18,7 @@ from reportlab.platypus import TableStyle
 
 from app.dates import WEEKDAYS_JA, format_date_ja, format_fiscal_year
 from app.errors import UserError
+from app.fileio import write_atomically
 from app.i18n import gettext as _
 from app.printing.fonts import GOTHIC, GOTHIC_BOLD, PGOTHIC, PGOTHIC_BOLD, register_family
 from app.printing.model import RenderResult
@@ -177,39 +175,12 @@ def numbered_canvas_class(
 
 
 def write_pdf(data: bytes, out: Path | None) -> Path | bytes:
-    """Write `data` to `out` atomically (temp file in the same folder, fsync, rename), or
-    return the bytes when `out` is None. A failed write leaves any old file untouched."""
+    """Write `data` to `out` through the guarded atomic writer (app/fileio.py), or return
+    the bytes when `out` is None. A failed or refused write leaves any old file untouched."""
     if out is None:
         return data
     target = Path(out)
-    temp_name: str | None = None
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-        temp_name = None
-        if hasattr(os, "O_DIRECTORY"):
-            # The rename itself survives a power cut only once the folder is synced.
-            with contextlib.suppress(OSError):
-                dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-                try:
-                    os.fsync(dir_fd)
-                finally:
-                    os.close(dir_fd)
-    except OSError as exc:
-        if temp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise UserError(
-            _("Could not write {name}: {reason}").format(name=target.name, reason=reason),
-            details=[str(target)],
-        ) from exc
+    write_atomically(target, data)
     return target
 
 

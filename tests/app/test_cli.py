@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+def run(*args: str, lang: str = "en", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, TSUNAGU_LANG=lang, PYTHONIOENCODING="utf-8")
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
@@ -21,7 +21,7 @@ def run(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         env=env,
         timeout=120,
-        cwd=ROOT,
+        cwd=cwd,
     )
 
 

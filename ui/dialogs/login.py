@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import accounts
 from app.context import Actor, Context
+from app.errors import DamagedDatabase
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
@@ -53,10 +55,16 @@ class LoginDialog(BaseDialog):
         name: str = "",
         intro: str = "",
         locked: bool = False,
+        restore: Callable[[str, str, Path], object] | None = None,
+        backups: Path | None = None,
     ) -> None:
         super().__init__(_("Tsunagu is locked") if locked else _("Log in to Tsunagu"), parent)
         self._attempt = attempt
         self._recover = recover
+        self._restore = restore
+        self._backups = backups
+        # The account that met a damaged database, kept for restoring a backup over it.
+        self._damaged_login: tuple[str, str] | None = None
         self.locked = locked
         self.outcome: object | None = None
         if locked:
@@ -76,6 +84,12 @@ class LoginDialog(BaseDialog):
         self.forgot = QPushButton(_("Forgot your passphrase? Use the recovery key…"))
         self.forgot.setAutoDefault(False)
         self.forgot.clicked.connect(self.open_recovery)
+        # Shown only when the database is damaged: the Backups page cannot be reached then.
+        self.restore_button = QPushButton(_("Restore a backup…"))
+        self.restore_button.setObjectName("restore_backup")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.setVisible(False)
+        self.restore_button.clicked.connect(self.restore_backup)
         form = QFormLayout()
         form.addRow(_("User name"), self.name)
         form.addRow(_("Passphrase"), self.passphrase)
@@ -95,16 +109,21 @@ class LoginDialog(BaseDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.forgot, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.buttons)
         (self.passphrase if name else self.name).setFocus()
 
     @classmethod
     def for_start(cls, path: Path, parent: QWidget | None = None) -> LoginDialog:
         """The log-in that opens the database at `path`; `context` is the result."""
+        from app import backup
+
         return cls(
             lambda n, p: accounts.login(path, n, p, via="window"),
             lambda n, key, new: accounts.reset_passphrase_with_recovery(path, n, key, new),
             parent,
+            restore=lambda n, p, chosen: backup.restore_unopened(path, n, p, chosen),
+            backups=path.parent / backup.DEFAULT_FOLDER_NAME,
         )
 
     @classmethod
@@ -142,7 +161,7 @@ class LoginDialog(BaseDialog):
         # On the GUI thread (under a wait cursor): a log-in is one key derivation, and the
         # window behind it has nothing to show until it is done.
         Operation(self, lambda: self._attempt(name, passphrase)).success(self._logged_in).failure(
-            self._refused
+            lambda exc: self._refused(exc, name, passphrase)
         ).run()
 
     def _logged_in(self, outcome: object) -> None:
@@ -150,10 +169,41 @@ class LoginDialog(BaseDialog):
         self.passphrase.clear()
         self.accept()
 
-    def _refused(self, exc: UserError) -> None:
+    def _refused(self, exc: UserError, name: str, passphrase: str) -> None:
         self.message.setText(exc.message)
+        self._offer_restore(exc, name, passphrase)
         self.passphrase.clear()
         self.passphrase.setFocus()
+
+    def _offer_restore(self, exc: UserError, name: str, passphrase: str) -> None:
+        damaged = isinstance(exc, DamagedDatabase) and self._restore is not None
+        self._damaged_login = (name, passphrase) if damaged else None
+        self.restore_button.setVisible(damaged)
+
+    def restore_backup(self) -> None:
+        """Choose a backup and put it in place of the damaged database (coordinators)."""
+        restore = self._restore
+        if restore is None or self._damaged_login is None:
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Restore from a backup"),
+            str(self._backups or ""),
+            _("Tsunagu backups (*.sqlite)"),
+        )
+        if not chosen:
+            return
+        name, passphrase = self._damaged_login
+        Operation(self, lambda: restore(name, passphrase, Path(chosen))).success(
+            lambda _result: self._restored()
+        ).failure(lambda exc: self.message.setText(exc.message)).run()
+
+    def _restored(self) -> None:
+        self._damaged_login = None
+        self.restore_button.setVisible(False)
+        self.message.setText(
+            _("The backup was restored; the damaged file was kept aside. Log in again.")
+        )
 
     def open_recovery(self) -> None:
         """The recovery-key dialog; afterwards log in with the new passphrase."""
