@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -363,3 +371,67 @@ def test_lock_right_after_a_rebuild_still_hides_the_new_page(qtbot: QtBot, enc: 
     login.log_in()
     assert fresh.isVisible()
     lock.stop()
+
+
+def test_a_damaged_database_offers_a_backup_at_the_log_in(
+    qtbot: QtBot, enc: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Backups page cannot open on a damaged file: the log-in offers the restore itself."""
+    from app import backup
+
+    path = enc.db.path
+    assert path is not None
+    saved = backup.backup_now(enc)
+    enc.db.close()
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0x20
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    dialog = LoginDialog.for_start(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.restore_button.isVisible()
+    type_into(dialog.name, "hana")
+    type_into(dialog.passphrase, PASS)
+    QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.context is None
+    assert "is damaged" in dialog.message.text()
+    assert dialog.restore_button.isVisible()
+    assert path.read_bytes() == damaged
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(saved), ""))
+    dialog.restore_button.click()
+    assert "backup was restored" in dialog.message.text()
+    assert not dialog.restore_button.isVisible()
+    type_into(dialog.passphrase, PASS)
+    QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    ctx = dialog.context
+    assert ctx is not None
+    ctx.db.close()
+
+
+def test_a_viewer_meeting_a_damaged_database_may_not_restore_it(
+    qtbot: QtBot, enc: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import backup
+
+    path = enc.db.path
+    assert path is not None
+    saved = backup.backup_now(enc)
+    enc.db.close()
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0x20
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    dialog = LoginDialog.for_start(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(dialog.name, "kumi")
+    type_into(dialog.passphrase, "kumi-passphrase")
+    QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(saved), ""))
+    # The role is in the damaged file, so the button shows; the restore itself refuses a viewer.
+    assert dialog.restore_button.isVisible()
+    dialog.restore_button.click()
+    assert "may not do this" in dialog.message.text()
+    assert path.read_bytes() == damaged
