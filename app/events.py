@@ -1500,7 +1500,7 @@ def _new_registration(
     row.chapter_id = event.chapter_id or None
     if walk_in:
         row.attended = True
-        row.checked_in_at = datetime.now().replace(microsecond=0)
+        row.checked_in_at = _check_in_time(s, event.id, occurrence_id).replace(microsecond=0)
     fill_person_keys(row)
     s.add(row)
     s.flush()
@@ -1661,11 +1661,28 @@ def check_in(ctx: Context, registration_id: str, at: datetime | None = None) -> 
         if row.status == REG_CANCELLED:
             raise UserError(_("This registration was cancelled; register the person again."))
         row.attended = True
-        row.checked_in_at = (at or datetime.now()).replace(microsecond=0)
+        row.checked_in_at = (at or _check_in_time(s, row.event_id, row.occurrence_id)).replace(
+            microsecond=0
+        )
         if row.status == WAITLISTED:
             row.status = REGISTERED
         s.flush()
         return _reg_view(row)
+
+
+def _check_in_time(s: Session, event_id: str, occurrence_id: str | None) -> datetime:
+    """Now on the event's own day; otherwise its start, so that a sheet ticked in later
+    (or the 2022 lecture checked in today) keeps the date it happened on."""
+    now = datetime.now()
+    starts: datetime | None = None
+    if occurrence_id is not None:
+        occurrence = s.get(EventOccurrence, occurrence_id)
+        starts = occurrence.starts_at if occurrence is not None else None
+    if starts is None:
+        starts = _load_event(s, event_id).starts_at
+    if starts is None or starts.date() == now.date():
+        return now
+    return starts
 
 
 def undo_check_in(ctx: Context, registration_id: str) -> RegistrationView:

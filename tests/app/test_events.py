@@ -643,3 +643,13 @@ def test_xlsx_with_excel_dates_and_times(ctx: Context, tmp_path: Path) -> None:
         "kg",
         ("中野区桃園フードパントリー",),
     )
+
+
+def test_a_check_in_on_another_day_keeps_the_events_own_date(ctx: Context) -> None:
+    """Ticking in the 2022 lecture today must not stamp today on it (nor move it in a report)."""
+    event = _lecture(ctx, capacity=None)
+    assert event.starts_at is not None and event.starts_at.date() != datetime.now().date()
+    reg = events.register_guest(ctx, event.id, GuestInput("佐藤 花子", family_kana="サトウ ハナコ"))
+    assert events.check_in(ctx, reg.id).checked_in_at == event.starts_at.replace(microsecond=0)
+    walk = events.add_walk_in(ctx, event.id, "山﨑 勇", "やまざき いさむ")
+    assert walk.checked_in_at == event.starts_at.replace(microsecond=0)
