@@ -1,4 +1,4 @@
-"""`events list|show|import`: the event plan on the command line.
+"""`events list|show|import|copy`: the event plan on the command line.
 
 EVENT is any unique prefix of an event's id, its exact title, or its series label
 (まちづくり講座 第18講).
@@ -46,13 +46,13 @@ from typing import Any
 from app import events
 from app.cli import EXIT_OK, print_json, say
 from app.commands import chapter_id_of, opened
-from app.dates import format_date
+from app.dates import format_date, parse_date
 from app.i18n import current_language
 from app.i18n import gettext as _
 
 
 def register(sub: Any) -> None:
-    """Add `events list|show|import`."""
+    """Add `events list|show|import|copy`."""
     e = sub.add_parser("events", help=_("events: lectures, cafés, food drives …"))
     esub = e.add_subparsers(dest="events_command")
     p = esub.add_parser("list", help=_("list events by date"))
@@ -69,6 +69,13 @@ def register(sub: Any) -> None:
     p = esub.add_parser("import", help=_("import events from JSON, CSV or XLSX"))
     p.add_argument("file", type=Path)
     p.set_defaults(handler=cmd_events_import)
+    p = esub.add_parser(
+        "copy", help=_("a new planned event like EVENT on another date (no registrations)")
+    )
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the new date"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_events_copy)
 
 
 def _when(row_start: Any) -> str:
@@ -114,6 +121,30 @@ def _event_json(view: events.EventView, regs: list[events.RegistrationView]) -> 
         for r in regs
     ]
     return data
+
+
+def cmd_events_copy(args: argparse.Namespace) -> int:
+    """events copy EVENT --date YYYY-MM-DD [--json]"""
+    day = parse_date(args.date)
+    with opened(args) as ctx:
+        view = events.copy_event(ctx, events.resolve_event(ctx, args.event), day)
+    if args.json:
+        print_json(
+            {
+                "id": view.id,
+                "title": view.title,
+                "starts_at": view.starts_at.isoformat() if view.starts_at else None,
+            }
+        )
+        return EXIT_OK
+    say(
+        _("Copied as a new planned event: {title}, {when} (id {id})").format(
+            title=view.title,
+            when=view.period_label if view.is_monthly else _when(view.starts_at),
+            id=view.id[:8],
+        )
+    )
+    return EXIT_OK
 
 
 def cmd_events_show(args: argparse.Namespace) -> int:

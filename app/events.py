@@ -938,6 +938,72 @@ def update_event(ctx: Context, event_id: str, data: EventInput) -> EventView:
         return _event_view(s, row)
 
 
+def copy_event(ctx: Context, event_id: str, day: date) -> EventView:
+    """A new planned event like `event_id` on `day`: same times, venue, partners, lecturers
+    and texts, no registrations. A monthly event's copy starts with that one date."""
+    ctx.require("events.write")
+    with ctx.db.transaction() as s:
+        clean = normalise_event(_copy_input(_event_view(s, _load_event(s, event_id)), day))
+        row = Event(title=clean.title)
+        row.chapter_id = ctx.db.chapter_id
+        s.add(row)
+        s.flush()
+        _apply_event(s, row, clean)
+        s.flush()
+        return _event_view(s, row)
+
+
+def _copy_input(source: EventView, day: date) -> EventInput:
+    starts = ends = None
+    if source.starts_at is not None:
+        starts = datetime.combine(day, source.starts_at.time())
+        if source.ends_at is not None:
+            ends = starts + (source.ends_at - source.starts_at)
+    elif source.recurrence != MONTHLY:
+        starts = datetime.combine(day, time(0, 0))
+    shift = (day - source.starts_at.date()) if source.starts_at is not None else None
+    apply_by = source.apply_by + shift if source.apply_by and shift is not None else None
+    occurrences: tuple[OccurrenceInput, ...] = ()
+    if source.recurrence == MONTHLY:
+        first = source.occurrences[0] if source.occurrences else None
+        at = datetime.combine(day, first.starts_at.time() if first else time(10, 0))
+        length = first.ends_at - first.starts_at if first and first.ends_at else None
+        occurrences = (OccurrenceInput(at, at + length if length else None),)
+    return EventInput(
+        title=source.title,
+        kind=source.kind,
+        series=source.series,
+        series_number=source.series_number,
+        catch_copy=source.catch_copy,
+        themes=source.themes,
+        starts_at=starts,
+        ends_at=ends,
+        dates_estimated=False,
+        period_label="" if starts is not None else source.period_label,
+        venue=source.venue,
+        venue_access=source.venue_access,
+        municipality=source.municipality,
+        scope=source.scope,
+        capacity=source.capacity,
+        fee_yen=source.fee_yen,
+        apply_how=source.apply_how,
+        apply_by=apply_by,
+        contact=source.contact,
+        description=source.description,
+        recurrence=source.recurrence,
+        status=PLANNED,
+        quantity_value=None,
+        quantity_unit="",
+        recipients=(),
+        detail=source.detail,
+        qr_url=source.qr_url,
+        image_path=source.image_path,
+        partners=tuple(PartnerLink(p.organisation_id, p.role) for p in source.partners),
+        lecturer_ids=tuple(lecturer.lecturer_id for lecturer in source.lecturers),
+        occurrences=occurrences,
+    )
+
+
 def set_event_status(ctx: Context, event_id: str, status: str) -> EventView:
     """Mark an event planned, held or cancelled (cancelling cancels its remaining dates)."""
     ctx.require("events.write")

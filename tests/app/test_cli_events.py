@@ -133,3 +133,31 @@ def test_import_the_seed_into_a_new_database(
     assert "Line 2" in out and "Line 3" in out
     code, out, _err = run(capfd, "--db", db, "events", "list", "--json")
     assert len(json.loads(out)) == 22
+
+
+def test_copy_makes_a_planned_event_on_the_new_date(
+    demo_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _err = run(capfd, "--db", str(demo_path), "events", "list", "--json")
+    first = json.loads(out)[0]
+    code, out, err = run(
+        capfd,
+        "--db",
+        str(demo_path),
+        "events",
+        "copy",
+        first["id"][:8],
+        "--date",
+        "2026-12-16",
+        "--json",
+    )
+    assert code == 0, err
+    made = json.loads(out)
+    assert made["id"] != first["id"] and made["title"] == first["title"]
+    assert (made["starts_at"] or "2026-12-16").startswith("2026-12-16")
+    code, out, _err = run(capfd, "--db", str(demo_path), "events", "list", "--json")
+    assert len(json.loads(out)) == 23
+    code, _out, err = run(
+        capfd, "--db", str(demo_path), "events", "copy", first["id"][:8], "--date", "2026-13-45"
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1

@@ -653,3 +653,47 @@ def test_a_check_in_on_another_day_keeps_the_events_own_date(ctx: Context) -> No
     assert events.check_in(ctx, reg.id).checked_in_at == event.starts_at.replace(microsecond=0)
     walk = events.add_walk_in(ctx, event.id, "山﨑 勇", "やまざき いさむ")
     assert walk.checked_in_at == event.starts_at.replace(microsecond=0)
+
+
+def test_copy_an_event_to_a_new_date_keeps_all_but_the_registrations(ctx: Context) -> None:
+    event = _lecture(ctx, apply_by=date(2022, 6, 3), venue="北区役所", fee_yen=300)
+    events.register_guest(ctx, event.id, GuestInput("佐藤 花子", family_kana="サトウ ハナコ"))
+    copy = events.copy_event(ctx, event.id, date(2022, 7, 8))
+    assert copy.id != event.id and copy.status == "planned"
+    assert (copy.starts_at, copy.ends_at) == (
+        datetime(2022, 7, 8, 13, 30),
+        datetime(2022, 7, 8, 15, 30),
+    )
+    assert copy.apply_by == date(2022, 7, 1)  # as long before as the original's
+    assert (copy.title, copy.venue, copy.fee_yen, copy.capacity) == (
+        event.title,
+        "北区役所",
+        300,
+        30,
+    )
+    assert copy.counts.registered == 0 and events.list_registrations(ctx, copy.id) == []
+    assert events.get_event(ctx, event.id).counts.registered == 1
+
+
+def test_copy_of_a_monthly_event_starts_with_its_one_new_date(ctx: Context) -> None:
+    monthly = _lecture(
+        ctx,
+        recurrence="monthly",
+        starts_at=None,
+        ends_at=None,
+        occurrences=(
+            events.OccurrenceInput(datetime(2022, 5, 18, 10, 0), datetime(2022, 5, 18, 12, 0)),
+            events.OccurrenceInput(datetime(2022, 6, 15, 10, 0), datetime(2022, 6, 15, 12, 0)),
+        ),
+    )
+    copy = events.copy_event(ctx, monthly.id, date(2023, 4, 19))
+    assert [(o.starts_at, o.ends_at) for o in copy.occurrences] == [
+        (datetime(2023, 4, 19, 10, 0), datetime(2023, 4, 19, 12, 0))
+    ]
+
+
+def test_a_viewer_may_not_copy_an_event(ctx: Context) -> None:
+    event = _lecture(ctx)
+    viewer = ctx.with_actor(Actor(name="kumi", role="viewer"))
+    with pytest.raises(PermissionDenied):
+        events.copy_event(viewer, event.id, date(2022, 7, 8))
