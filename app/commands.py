@@ -88,6 +88,20 @@ def _register_core(sub: Any) -> None:
     p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_list)
+    p = msub.add_parser("lapsed", help=_("regulars not seen for some months, newest absence first"))
+    p.add_argument(
+        "--months", type=int, default=3, metavar="N", help=_("not seen for N months (3)")
+    )
+    p.add_argument(
+        "--min-visits",
+        type=int,
+        default=3,
+        metavar="K",
+        help=_("came at least K times in the twelve months before (3)"),
+    )
+    p.add_argument("--kind", default=None, metavar="KIND", help=_("only events of this kind"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_members_lapsed)
 
 
 def chapter_id_of(ctx: Context, name: str | None) -> str | None:
@@ -162,6 +176,33 @@ def cmd_members_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for v in views:
         say("\t".join([v.id[:8], v.full_name, v.full_kana, v.member_number, v.phone or v.mobile]))
+    return EXIT_OK
+
+
+def cmd_members_lapsed(args: argparse.Namespace) -> int:
+    """members lapsed [--months N] [--min-visits K] [--kind KIND] [--json]"""
+    from app import attendance
+
+    with opened(args) as ctx:
+        rows = attendance.lapsed_members(
+            ctx, months=args.months, min_visits=args.min_visits, kind=args.kind
+        )
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    for r in rows:
+        say(
+            "\t".join(
+                [
+                    r.id[:8],
+                    r.name,
+                    r.reading,
+                    str(r.visits),
+                    str(r.last_attended),
+                    r.last_event_title,
+                ]
+            )
+        )
     return EXIT_OK
 
 

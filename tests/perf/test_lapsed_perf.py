@@ -1,0 +1,113 @@
+"""The lapsed list at 100,000 members × 1,000,000 registrations, beside a bare SQL baseline.
+
+Run: .venv/bin/pytest tests/perf/test_lapsed_perf.py -s -o addopts="" -p no:cacheprovider
+Prints warm medians; asserts nothing about time (issue 16 asks for under 200 ms warm).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select, text
+
+from app import attendance
+from app.chapter import set_up_chapter
+from app.context import Context
+from app.database import open_database
+from db.models import Event, EventOccurrence, Member, Registration
+from tests.perf.test_roster_perf import fill
+
+MEMBERS = 100_000
+REGISTRATIONS = 1_000_000
+TODAY = date(2026, 12, 2)
+
+
+def test_lapsed_list_at_scale(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "lapsed.sqlite", create=True)
+    ctx = Context(db)
+    set_up_chapter(ctx, "perf")
+    fill(ctx, MEMBERS)
+    rng = random.Random(16)
+    with db.transaction() as s:
+        ids = list(s.scalars(select(Member.id)))
+    start = datetime(2025, 1, 8, 10, 0)
+    event_rows, occ_rows = [], []
+    for week in range(100):
+        event_id = str(uuid.uuid4())
+        at = start + timedelta(days=7 * week)
+        event_rows.append(
+            {
+                "id": event_id,
+                "title": f"カフェ {week}",
+                "kind": "community_cafe",
+                "version": "",
+                "local_seq": week,
+                "deleted": False,
+                "starts_at": at,
+                "recurrence": "none",
+                "status": "held",
+                "themes": [],
+                "recipients": [],
+                "chapter_id": db.chapter_id,
+            }
+        )
+    regs = []
+    for n in range(REGISTRATIONS):
+        event = event_rows[rng.randrange(len(event_rows))]
+        regs.append(
+            {
+                "id": str(uuid.uuid4()),
+                "event_id": event["id"],
+                "member_id": rng.choice(ids),
+                "status": "registered",
+                "attended": True,
+                "walk_in": False,
+                "version": "",
+                "local_seq": n,
+                "deleted": False,
+                "family_name": "",
+                "given_name": "",
+                "family_kana": "",
+                "given_kana": "",
+                "contact": "",
+                "note": "",
+                "chapter_id": db.chapter_id,
+            }
+        )
+    with db.transaction() as s:
+        s.execute(insert(Event), event_rows)
+        for i in range(0, len(regs), 50_000):
+            s.execute(insert(Registration), regs[i : i + 50_000])
+    del regs, occ_rows
+    cutoff = datetime(2026, 9, 2)
+    since = datetime(2025, 9, 2)
+    bare_sql = text(
+        "SELECT r.member_id, count(*) FROM registrations r JOIN events e ON e.id = r.event_id "
+        "WHERE r.attended AND r.member_id IS NOT NULL AND e.starts_at >= :since "
+        "GROUP BY r.member_id HAVING sum(e.starts_at >= :cutoff) = 0 AND count(*) >= 3"
+    )
+
+    def timed(fn: object) -> float:
+        runs = []
+        for _ in range(5):
+            t = time.perf_counter()
+            fn()  # type: ignore[operator]
+            runs.append((time.perf_counter() - t) * 1000)
+        return statistics.median(runs[1:])
+
+    with db.engine.connect() as conn:
+        base = timed(lambda: conn.execute(bare_sql, {"since": since, "cutoff": cutoff}).fetchall())
+    found = attendance.lapsed_members(ctx, today=TODAY)
+    ours = timed(lambda: attendance.lapsed_members(ctx, today=TODAY))
+    print(
+        f"\nlapsed list, {MEMBERS:,} members x {REGISTRATIONS:,} registrations "
+        f"({len(found):,} lapsed): bare GROUP BY {base:.0f} ms, lapsed_members {ours:.0f} ms "
+        f"(warm medians), ratio {ours / base:.2f}x"
+    )
+    assert EventOccurrence is not None
+    db.close()
