@@ -1,4 +1,4 @@
-"""`events list|show|import|copy`: the event plan on the command line.
+"""`events list|show|import|copy|export-ics`: the event plan on the command line.
 
 EVENT is any unique prefix of an event's id, its exact title, or its series label
 (まちづくり講座 第18講).
@@ -52,7 +52,7 @@ from app.i18n import gettext as _
 
 
 def register(sub: Any) -> None:
-    """Add `events list|show|import|copy`."""
+    """Add `events list|show|import|copy|export-ics`."""
     e = sub.add_parser("events", help=_("events: lectures, cafés, food drives …"))
     esub = e.add_subparsers(dest="events_command")
     p = esub.add_parser("list", help=_("list events by date"))
@@ -76,6 +76,12 @@ def register(sub: Any) -> None:
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the new date"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_copy)
+    p = esub.add_parser("export-ics", help=_("events as a calendar file (.ics) for phones"))
+    p.add_argument("file", type=Path)
+    p.add_argument(
+        "--fiscal-year", type=int, metavar="Y", help=_("only fiscal year Y (April–March)")
+    )
+    p.set_defaults(handler=cmd_events_export_ics)
 
 
 def _when(row_start: Any) -> str:
@@ -144,6 +150,23 @@ def cmd_events_copy(args: argparse.Namespace) -> int:
             id=view.id[:8],
         )
     )
+    return EXIT_OK
+
+
+def cmd_events_export_ics(args: argparse.Namespace) -> int:
+    """events export-ics FILE [--fiscal-year Y]"""
+    from app import calendar_ics
+
+    with opened(args) as ctx:
+        done = calendar_ics.export_ics(ctx, args.file, args.fiscal_year)
+    say(_("Wrote {count} dates to {path}.").format(count=done.written, path=done.path))
+    if done.estimated or done.undated:
+        say(
+            _(
+                "Left out: {estimated} events whose date is only estimated, "
+                "{undated} without a date."
+            ).format(estimated=done.estimated, undated=done.undated)
+        )
     return EXIT_OK
 
 
