@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import case, func, select
 
 from app import people
 from app.context import Context
@@ -96,45 +96,35 @@ def lapsed_members(
     if kind:
         attended = attended.where(Event.kind == kind)
     visits = attended.subquery()
-    per_member = (
-        select(
-            visits.c.member_id,
-            func.count().filter(visits.c.at < cutoff).label("before"),
-            func.count().filter(visits.c.at >= cutoff).label("since"),
-            func.max(visits.c.at).label("last"),
-        )
-        .group_by(visits.c.member_id)
-        .subquery()
-    )
+    person = visits.c.member_id
+    ranked = select(
+        visits.c.member_id,
+        visits.c.at,
+        visits.c.event_id,
+        visits.c.title,
+        func.row_number().over(partition_by=person, order_by=visits.c.at.desc()).label("newest"),
+        func.sum(case((visits.c.at < cutoff, 1), else_=0))
+        .over(partition_by=person)
+        .label("before"),
+        func.sum(case((visits.c.at >= cutoff, 1), else_=0))
+        .over(partition_by=person)
+        .label("since"),
+    ).subquery()
     with ctx.db.transaction() as s:
         rows = s.execute(
-            select(Member, per_member.c.before, per_member.c.last)
-            .join(per_member, per_member.c.member_id == Member.id)
+            select(Member, ranked.c.before, ranked.c.at, ranked.c.event_id, ranked.c.title)
+            .join(ranked, ranked.c.member_id == Member.id)
             .where(
-                per_member.c.before >= min_visits,
-                per_member.c.since == 0,
+                ranked.c.newest == 1,
+                ranked.c.since == 0,
+                ranked.c.before >= min_visits,
                 Member.deleted.is_(False),
                 Member.status == "active",
             )
-            .order_by(per_member.c.last.desc(), Member.reading_key)
+            .order_by(ranked.c.at.desc(), Member.reading_key)
         ).all()
-        lasts = {
-            r.member_id: (r.event_id, r.title)
-            for r in s.execute(
-                select(visits.c.member_id, visits.c.event_id, visits.c.title).join(
-                    per_member,
-                    and_(
-                        per_member.c.member_id == visits.c.member_id,
-                        per_member.c.last == visits.c.at,
-                        per_member.c.since == 0,
-                        per_member.c.before >= min_visits,
-                    ),
-                )
-            )
-        }
         out = []
-        for member, before, last in rows:
-            event_id, title = lasts.get(member.id, ("", ""))
+        for member, before, last, event_id, title in rows:
             out.append(
                 LapsedMember(
                     id=member.id,
