@@ -165,5 +165,5 @@ def run_window(argv: list[str], started: float) -> int:
             session.context_changed.connect(lambda ctx: state.__setitem__("ctx", ctx))
 
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
-    shell.show()
+    shell.show_fitted()
     return app.exec()
