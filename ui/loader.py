@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from app import accounts, i18n
 from app import chapter as chapter_service
-from app.context import Context
+from app.context import Context, role_label
 from app.database import DEFAULT_FILENAME, open_database
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
@@ -77,6 +77,10 @@ class Session(QObject):
         self.ctx = ctx
         self.lock: WindowLock | None = None
         self.view: MainView | None = None
+        # Who is working, always in sight: a shared laptop passes between volunteers.
+        self.who = QLabel()
+        self.who.setObjectName("loggedIn")
+        shell.statusBar().addPermanentWidget(self.who)
         self._build_menu()
         self.show_view()
         self.start_lock()
@@ -87,6 +91,10 @@ class Session(QObject):
         self.shell.setCentralWidget(self.view)
         self.shell.setWindowTitle(self.view.window_title())
         self._update_menu()
+        actor = self.ctx.actor
+        self.who.setText(
+            _("Logged in: {name} ({role})").format(name=actor.name, role=role_label(actor.role))
+        )
 
     def start_lock(self) -> None:
         """Lock after the idle time, once the database has accounts to log in with."""
@@ -146,7 +154,7 @@ class Session(QObject):
     def lock_now(self) -> None:
         """Hide everything behind the log-in at once (Ctrl+L)."""
         if self.lock is not None:
-            self.lock.lock()
+            self.lock.lock(by_user=True)
 
     def change_passphrase(self) -> None:
         """The acting account's own passphrase."""
