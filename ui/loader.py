@@ -9,13 +9,14 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from app import accounts, i18n
+from app import accounts
 from app import chapter as chapter_service
 from app.context import Context, role_label
 from app.database import DEFAULT_FILENAME, open_database
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
 from ui.idle import WindowLock
+from ui.language import apply_language
 from ui.main_view import MainView
 from ui.operations import Operation, background_work
 from ui.style import apply_text_scale
@@ -213,7 +214,7 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
         shell.close()
         return None
     prefs = chapter_service.load_preferences(ctx)
-    i18n.set_language(prefs.language)
+    apply_language(prefs.language)
     apply_text_scale(prefs.text_scale)
     if chapter_service.is_empty(ctx):
         from ui.dialogs.first_start import FirstStartDialog
