@@ -142,6 +142,13 @@ class Session(QObject):
         for action in (self.accounts_action, self.audit_action):
             menu.addAction(action)
         self.menu = menu
+        help_menu = self.shell.menuBar().addMenu(_("Help"))
+        # F1: no user guide ships yet, so it opens the About box.
+        self.about_action = QAction(_("About Tsunagu…"), self.shell)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
 
     def _update_menu(self) -> None:
         encrypted = self.ctx.db.encrypted
@@ -151,11 +158,30 @@ class Session(QObject):
         self.accounts_action.setEnabled(admin and self.ctx.db.path is not None)
         self.audit_action.setEnabled(admin)
         self.menu.setTitle(_("Account"))
+        # The menus follow a change of language (issue 13.4: アカウント in English too).
+        self.help_menu.setTitle(_("Help"))
+        self.about_action.setText(_("About Tsunagu…"))
+        for action, text in (
+            (self.lock_action, _("Lock now")),
+            (self.passphrase_action, _("Change my passphrase…")),
+            (self.accounts_action, _("Accounts…")),
+            (self.audit_action, _("Audit log…")),
+        ):
+            action.setText(text)
 
     def lock_now(self) -> None:
         """Hide everything behind the log-in at once (Ctrl+L)."""
         if self.lock is not None:
             self.lock.lock(by_user=True)
+
+    def open_about(self) -> None:
+        """Version, data location, postal data and the third-party notices (F1)."""
+        from ui.dialogs.about import open_about
+
+        path = self.ctx.db.path
+        dialog = open_about(self.shell, str(path) if path is not None else "")
+        if dialog is not None:
+            dialog.exec()
 
     def change_passphrase(self) -> None:
         """The acting account's own passphrase."""
