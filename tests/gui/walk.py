@@ -28,7 +28,6 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     from app import event_print, events, visits, watch
     from app.sync import exchange
     from ui.crash_dialog import CrashDialog
-    from ui.dialogs.about import open_about
     from ui.dialogs.accounts import AccountsDialog, PassphraseDialog, RecoveryKeyDialog
     from ui.dialogs.audit import AuditLogDialog
     from ui.dialogs.conflict import ConflictDialog
@@ -76,7 +75,6 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     report = Path(tempfile.mkdtemp()) / "crash-1.txt"
     report.write_text("Traceback (most recent call last):\n  ...\nValueError: demo\n")
     yield "crash", lambda: CrashDialog(report, view)
-    yield "about", lambda: open_about(view, str(ctx.db.path))  # type: ignore[return-value]
 
     def flyer() -> QWidget:
         page: Any = view.pages["events"]
@@ -86,6 +84,15 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
         return dialog
 
     yield "pdf_preview", flyer
+
+    def about() -> QWidget:
+        from ui.dialogs.about import open_about
+
+        dialog = open_about(view, str(ctx.db.path))
+        assert dialog is not None
+        return dialog
+
+    yield "about", about
 
 
 def _walk(ctx: Context, shots: Path | None, scale: int) -> dict[str, Any]:
