@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 # What a window manager adds around a window (title bar, borders); offscreen adds nothing,
 # Windows about 8 + 31 pixels at 100 %, so the frame, not only the client area, stays inside.
@@ -82,6 +82,10 @@ def fit_window(window: QWidget, *, scroll: bool = True) -> None:
     wished = window.size() if window.testAttribute(Qt.WidgetAttribute.WA_Resized) else None
     if wished is None:
         wished = window.sizeHint()
+    if window.findChild(QScrollArea, "fitScroller") is not None:
+        # Room for the vertical scroll bar, or the content scrolls sideways too.
+        extent = window.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        wished = wished + QSize(extent + 4, 0)
     # A minimum set by the layout may be larger than the screen; the screen wins.
     window.setMinimumSize(window.minimumSize().boundedTo(room))
     size = wished.boundedTo(room).expandedTo(window.minimumSize())
