@@ -98,6 +98,8 @@ class WindowLock(QObject):
         self.dialog: QDialog | None = None
         self._waiting = False
         self._stopped = False
+        self._by_user = False
+        # The idle watch calls lock() without arguments: locked for inactivity.
         self.idle = IdleWatch(minutes, self.lock, self)
 
     @property
@@ -108,11 +110,12 @@ class WindowLock(QObject):
     def _windows(self) -> list[QWidget]:
         return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not self.dialog]
 
-    def lock(self) -> None:
+    def lock(self, by_user: bool = False) -> None:
         """Hide everything and show the log-in (does nothing if already locked); while
-        background work runs, once it is over."""
+        background work runs, once it is over. `by_user`: Lock now, not the idle time."""
         if self.locked or self._stopped:
             return
+        self._by_user = self._by_user or by_user
         work = background_work()
         if work.busy():
             if not self._waiting:
@@ -133,7 +136,8 @@ class WindowLock(QObject):
                     child.hide()
                     self._hidden.append(child)
         parent = next((w for w in windows if w.parent() is None), None)
-        self.dialog = LoginDialog.for_lock(self.ctx, parent)
+        self.dialog = LoginDialog.for_lock(self.ctx, parent, by_user=self._by_user)
+        self._by_user = False
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.show()
         self.dialog.raise_()

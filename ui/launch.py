@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app import i18n
 from app.i18n import gettext as _
 from ui import crash_dialog
+from ui.language import apply_language
 from ui.operations import Operation, show_error
 from ui.shell import Shell
 from ui.single_instance import Claim, SingleInstance, database_file
@@ -128,6 +129,7 @@ def run_window(argv: list[str], started: float) -> int:
     i18n.set_language(i18n.DEFAULT_LANGUAGE)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    apply_language(i18n.DEFAULT_LANGUAGE)
     app.setApplicationName("Tsunagu")
     app.setOrganizationName("Tsunagu")
     state: dict[str, Any] = {}
@@ -165,5 +167,5 @@ def run_window(argv: list[str], started: float) -> int:
             session.context_changed.connect(lambda ctx: state.__setitem__("ctx", ctx))
 
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
-    shell.show()
+    shell.show_fitted()
     return app.exec()

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from app import accounts, i18n
+from app import accounts
 from app import chapter as chapter_service
-from app.context import Context
+from app.context import Context, role_label
 from app.database import DEFAULT_FILENAME, open_database
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
 from ui.idle import WindowLock
+from ui.language import apply_language
 from ui.main_view import MainView
 from ui.operations import Operation, background_work
 from ui.style import apply_text_scale
@@ -77,6 +78,10 @@ class Session(QObject):
         self.ctx = ctx
         self.lock: WindowLock | None = None
         self.view: MainView | None = None
+        # Who is working, always in sight: a shared laptop passes between volunteers.
+        self.who = QLabel()
+        self.who.setObjectName("loggedIn")
+        shell.statusBar().addPermanentWidget(self.who)
         self._build_menu()
         self.show_view()
         self.start_lock()
@@ -87,6 +92,10 @@ class Session(QObject):
         self.shell.setCentralWidget(self.view)
         self.shell.setWindowTitle(self.view.window_title())
         self._update_menu()
+        actor = self.ctx.actor
+        self.who.setText(
+            _("Logged in: {name} ({role})").format(name=actor.name, role=role_label(actor.role))
+        )
 
     def start_lock(self) -> None:
         """Lock after the idle time, once the database has accounts to log in with."""
@@ -133,6 +142,13 @@ class Session(QObject):
         for action in (self.accounts_action, self.audit_action):
             menu.addAction(action)
         self.menu = menu
+        help_menu = self.shell.menuBar().addMenu(_("Help"))
+        # F1: no user guide ships yet, so it opens the About box.
+        self.about_action = QAction(_("About Tsunagu…"), self.shell)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
 
     def _update_menu(self) -> None:
         encrypted = self.ctx.db.encrypted
@@ -142,11 +158,30 @@ class Session(QObject):
         self.accounts_action.setEnabled(admin and self.ctx.db.path is not None)
         self.audit_action.setEnabled(admin)
         self.menu.setTitle(_("Account"))
+        # The menus follow a change of language (issue 13.4: アカウント in English too).
+        self.help_menu.setTitle(_("Help"))
+        self.about_action.setText(_("About Tsunagu…"))
+        for action, text in (
+            (self.lock_action, _("Lock now")),
+            (self.passphrase_action, _("Change my passphrase…")),
+            (self.accounts_action, _("Accounts…")),
+            (self.audit_action, _("Audit log…")),
+        ):
+            action.setText(text)
 
     def lock_now(self) -> None:
         """Hide everything behind the log-in at once (Ctrl+L)."""
         if self.lock is not None:
-            self.lock.lock()
+            self.lock.lock(by_user=True)
+
+    def open_about(self) -> None:
+        """Version, data location, postal data and the third-party notices (F1)."""
+        from ui.dialogs.about import open_about
+
+        path = self.ctx.db.path
+        dialog = open_about(self.shell, str(path) if path is not None else "")
+        if dialog is not None:
+            dialog.exec()
 
     def change_passphrase(self) -> None:
         """The acting account's own passphrase."""
@@ -205,7 +240,7 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
         shell.close()
         return None
     prefs = chapter_service.load_preferences(ctx)
-    i18n.set_language(prefs.language)
+    apply_language(prefs.language)
     apply_text_scale(prefs.text_scale)
     if chapter_service.is_empty(ctx):
         from ui.dialogs.first_start import FirstStartDialog

@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from app.i18n import gettext as _
+from ui import fit
 from ui.operations import Operation
 from ui.operations import show_error as _show_error
 
@@ -23,7 +24,7 @@ Out = TypeVar("Out")  # what the service gives back
 
 
 class BaseDialog(QDialog):
-    """Modal, titled, and reopening at the size the user left it."""
+    """Modal, titled, reopening at the size the user left it, and always inside the screen."""
 
     settings_key = "dialog"
 
@@ -31,18 +32,21 @@ class BaseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
-        self._restore_geometry()
+        self._fitted = False
+        fit.restore_size(self, self.settings_key)
 
     def _settings(self) -> QSettings:
-        return QSettings("Tsunagu", "Tsunagu")
-
-    def _restore_geometry(self) -> None:
-        geometry = self._settings().value(f"geometry/{self.settings_key}")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        return fit.settings()
 
     def _save_geometry(self) -> None:
-        self._settings().setValue(f"geometry/{self.settings_key}", self.saveGeometry())
+        fit.save_size(self, self.settings_key)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt override
+        """On first showing: fit the screen it opens on (every dialog, in this one place)."""
+        if visible and not self._fitted:
+            self._fitted = True
+            fit.fit_window(self)
+        super().setVisible(visible)
 
     def done(self, result: int) -> None:
         self._save_geometry()

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from app import events, partners
 from app.dates import fiscal_year
 from app.events import EventInput, OccurrenceInput, PartnerLink
 from app.i18n import gettext as _
+from ui import files
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import short_when
 from ui.operations import Operation
@@ -502,8 +502,8 @@ class EventDialog(BaseDialog):
         item.setText(_occurrence_text(changed))
 
     def _choose_image(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Photo or illustration"), "", _("Images (*.png *.jpg *.jpeg)")
+        name = files.open_file_name(
+            self, _("Photo or illustration"), _("Images (*.png *.jpg *.jpeg)")
         )
         if name:
             self.image_path.setText(name)

@@ -26,6 +26,7 @@ from app import chapter as chapter_service
 from app.context import role_label
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.language import apply_language
 from ui.operations import Operation
 from ui.style import apply_text_scale
 
@@ -329,7 +330,7 @@ class FirstStartDialog(BaseDialog):
                 first_start_done=True,
             ),
         )
-        i18n.set_language(language)
+        apply_language(language)
         apply_text_scale(scale)
         self.recovery = ""
         self.recovery_label.setText("")

@@ -127,17 +127,24 @@ class LoginDialog(BaseDialog):
         )
 
     @classmethod
-    def for_lock(cls, ctx: Context, parent: QWidget | None = None) -> LoginDialog:
-        """The log-in that unlocks the window; `actor` is who logged in."""
+    def for_lock(
+        cls, ctx: Context, parent: QWidget | None = None, *, by_user: bool = False
+    ) -> LoginDialog:
+        """The log-in that unlocks the window; `actor` is who logged in. It says why it locked:
+        the user asked (`by_user`, Lock now) or the window was not used for a while."""
+        if by_user:
+            intro = _("You locked Tsunagu. Log in to continue, or log in with your own account.")
+        else:
+            intro = _(
+                "Tsunagu locked itself because it was not used for a while. "
+                "Log in to continue, or log in with your own account."
+            )
         return cls(
             lambda n, p: accounts.verify_login(ctx, n, p),
             lambda n, key, new: accounts.reset_passphrase_with_recovery(ctx.db, n, key, new),
             parent,
             name=ctx.actor.name,
-            intro=_(
-                "Tsunagu locked itself because it was not used for a while. "
-                "Log in to continue, or log in with your own account."
-            ),
+            intro=intro,
             locked=True,
         )
 

@@ -17,7 +17,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.fileio import write_atomically
 from app.i18n import gettext as _
+from ui import files
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
 from ui.operations import Operation
@@ -225,8 +225,9 @@ class PdfPreviewDialog(BaseDialog):
         """Write the PDF to `path`, or to where the user chooses."""
         if self.content is None:
             return None
+        asked = path is None
         if path is None:
-            name, _filter = QFileDialog.getSaveFileName(
+            name, _filter = files.save_file_name(
                 self, _("Save PDF"), self.file_name, _("PDF files (*.pdf)")
             )
             if not name:
@@ -239,4 +240,6 @@ class PdfPreviewDialog(BaseDialog):
             return None
         if self.on_output is not None:
             self.on_output(str(path))
+        if asked:
+            files.show_saved(self, path)
         return path

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
-from app import i18n
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.language import apply_language
 from ui.operations import Operation
 from ui.style import apply_text_scale
 
@@ -122,6 +122,6 @@ class SettingsDialog(BaseDialog):
         Operation(self, store).success(lambda _none: self._saved(prefs)).run()
 
     def _saved(self, prefs: chapter_service.Preferences) -> None:
-        i18n.set_language(prefs.language)
+        apply_language(prefs.language)
         apply_text_scale(prefs.text_scale)
         self.accept()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app import backup, i18n
 from app.dates import format_date
 from app.i18n import gettext as _
+from ui import files
 from ui.dialogs.base import confirm
 from ui.operations import Operation
 from ui.widgets.flow_layout import FlowLayout
@@ -214,8 +215,8 @@ class BackupsPage(QWidget):
         when the person did not go ahead, else the restore under way in the background."""
         info = self.selected()
         if info is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, _("Restore from a backup"), "", _("Tsunagu backups (*.sqlite)")
+            chosen = files.open_file_name(
+                self, _("Restore from a backup"), _("Tsunagu backups (*.sqlite)")
             )
             if not chosen:
                 return None

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from app import event_print, events
 from app.dates import fiscal_year, format_fiscal_year
 from app.i18n import current_language
 from app.i18n import gettext as _
+from ui import files
 from ui.dialogs.base import confirm
 from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
 from ui.keys import shortcut
@@ -63,8 +63,10 @@ def _fit_columns(table: QTableView, stretch: int) -> None:
 
 
 def _file_name(kind: str, title: str) -> str:
+    """A default file name in the UI language: チラシ_第18講….pdf, not flyer-….pdf."""
     safe = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_")[:30]
-    return f"{kind}-{safe}.pdf"
+    label = re.sub(r'[\\/:*?"<>|\s]+', "_", event_print.print_kind_label(kind)).strip("_")
+    return f"{label}_{safe}.pdf"
 
 
 class EventsPage(QWidget):
@@ -543,8 +545,8 @@ class EventsPage(QWidget):
 
     def import_file(self) -> Operation[events.EventImportReport] | None:
         """Import events from a JSON, CSV or XLSX file (in the background)."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Import events"), "", _("Event files (*.json *.csv *.xlsx);;All files (*)")
+        name = files.open_file_name(
+            self, _("Import events"), _("Event files (*.json *.csv *.xlsx);;All files (*)")
         )
         if not name:
             return None

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import members
 from app.i18n import gettext as _
+from ui import files
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
@@ -232,8 +232,8 @@ class MembersPage(QWidget):
         """Choose a roster file and import it through the import dialog."""
         from ui.dialogs.roster_import import RosterImportDialog
 
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Import members"), "", _("Rosters (*.xlsx *.csv *.txt);;All files (*)")
+        name = files.open_file_name(
+            self, _("Import members"), _("Rosters (*.xlsx *.csv *.txt);;All files (*)")
         )
         if not name:
             return
@@ -243,7 +243,7 @@ class MembersPage(QWidget):
 
     def export_file(self) -> Operation[int] | None:
         """Write the roster as XLSX (default) or CSV for Excel (in the background)."""
-        name, chosen = QFileDialog.getSaveFileName(
+        name, chosen = files.save_file_name(
             self,
             _("Export members"),
             _("members") + ".xlsx",

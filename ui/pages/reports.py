@@ -11,7 +11,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from app import reports
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.printing_report import render_annual_report
+from ui import files
 from ui.keys import shortcut
 from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
@@ -331,7 +331,7 @@ class ReportsPage(QWidget):
             self._preview(preview, fy, group_by, chapter)
             return None
         if path is None:
-            name, _filter = QFileDialog.getSaveFileName(
+            name, _filter = files.save_file_name(
                 self,
                 _("Save the annual report"),
                 self._file_stem() + ".pdf",
@@ -387,7 +387,7 @@ class ReportsPage(QWidget):
         result is the file written)."""
         fy, _group, chapter = self.chosen()
         if path is None:
-            name, _filter = QFileDialog.getSaveFileName(
+            name, _filter = files.save_file_name(
                 self,
                 _("Statistics for Excel"),
                 _("statistics-{year}").format(year=fy) + ".xlsx",

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHeaderView,
     QInputDialog,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import hq
 from app.i18n import gettext as _
 from app.sync import exchange
+from ui import files
 from ui.models.sync_tables import ChapterStatusModel, ConflictListModel, when
 from ui.operations import Operation, show_error
 from ui.widgets.flow_layout import FlowLayout
@@ -209,16 +209,18 @@ class SyncPage(QWidget):
             suggested = f"tsunagu-{chapter.name}-{date.today():%Y%m%d}.tsync"
         else:
             suggested = f"tsunagu-{date.today():%Y%m%d}.tsync"
-        name, _filter = QFileDialog.getSaveFileName(self, title, suggested, PACKAGE_FILTER)
+        name, _filter = files.save_file_name(self, title, suggested, PACKAGE_FILTER)
         if not name:
             return
         path = Path(name)
         ref = chapter.id if chapter is not None else None
         Operation(
             self,
-            lambda: hq.hq_export(self.ctx, ref, path)
-            if ref is not None
-            else exchange.sync_export(self.ctx, path),
+            lambda: (
+                hq.hq_export(self.ctx, ref, path)
+                if ref is not None
+                else exchange.sync_export(self.ctx, path)
+            ),
         ).success(self._exported).run_in_background(_("Writing the package…"))
 
     def _exported(self, result: exchange.ExportResult) -> None:
@@ -233,9 +235,9 @@ class SyncPage(QWidget):
         """Apply packages: at a chapter, one from headquarters; at HQ, chapters' packages."""
         title = _("Import package")
         if self.is_hq:
-            names, _filter = QFileDialog.getOpenFileNames(self, title, "", PACKAGE_FILTER)
+            names = files.open_file_names(self, title, PACKAGE_FILTER)
         else:
-            one, _filter = QFileDialog.getOpenFileName(self, title, "", PACKAGE_FILTER)
+            one = files.open_file_name(self, title, PACKAGE_FILTER)
             names = [one] if one else []
         if not names:
             return
@@ -243,9 +245,11 @@ class SyncPage(QWidget):
         at_hq = self.is_hq
         Operation(
             self,
-            lambda: hq.hq_import(self.ctx, paths)
-            if at_hq
-            else [exchange.sync_import(self.ctx, paths[0])],
+            lambda: (
+                hq.hq_import(self.ctx, paths)
+                if at_hq
+                else [exchange.sync_import(self.ctx, paths[0])]
+            ),
         ).success(lambda results: self._imported(title, results)).run_in_background(_("Merging…"))
 
     def _imported(self, title: str, results: list[ImportResult]) -> None:
@@ -257,9 +261,7 @@ class SyncPage(QWidget):
         )
         repeated = [Path(r.source).name for r in results if r.repeated]
         if repeated:
-            text += " " + _("Left out, imported before: {names}.").format(
-                names=", ".join(repeated)
-            )
+            text += " " + _("Left out, imported before: {names}.").format(names=", ".join(repeated))
         self.message.setText(text)
         if any(r.restored_detected for r in results):
             QMessageBox.information(
@@ -291,7 +293,7 @@ class SyncPage(QWidget):
         name, ok = QInputDialog.getText(self, title, _("The chapter's name:"))
         if not ok or not name.strip():
             return
-        target, _filter = QFileDialog.getSaveFileName(
+        target, _filter = files.save_file_name(
             self, title, f"{name.strip()}.tsunagu-setup", _("Setup file (*.tsunagu-setup)")
         )
         if not target:
@@ -314,9 +316,7 @@ class SyncPage(QWidget):
     def join_headquarters(self) -> None:
         """At a chapter: choose the setup file and type the code from headquarters."""
         title = _("Join headquarters")
-        name, _filter = QFileDialog.getOpenFileName(
-            self, title, "", _("Setup file (*.tsunagu-setup);;All files (*)")
-        )
+        name = files.open_file_name(self, title, _("Setup file (*.tsunagu-setup);;All files (*)"))
         if not name:
             return
         code, ok = QInputDialog.getText(

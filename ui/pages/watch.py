@@ -88,7 +88,8 @@ class WatchPage(QWidget):
         self.due_table.setAccessibleName(_("Due and overdue visits, open follow-ups"))
         self.due_count = QLabel("")
         self.log_button = QPushButton(_("&Log a visit…"))
-        self.log_button.setToolTip("Ctrl+L")
+        # Ctrl+R (record): Ctrl+L is the window's Lock now.
+        self.log_button.setToolTip("Ctrl+R")
         self.follow_button = QPushButton(_("&Follow-up…"))
         self.refresh_button = QPushButton(_("Refresh"))
         due_box = QWidget()
@@ -201,7 +202,7 @@ class WatchPage(QWidget):
         self.people_table.selectionModel().currentRowChanged.connect(
             lambda _c, _p: self._update_buttons()
         )
-        shortcut(self, QKeySequence("Ctrl+L"), self.log_visit)
+        shortcut(self, QKeySequence("Ctrl+R"), self.log_visit)
         shortcut(self, QKeySequence("F5"), self.refresh)
         shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
         if self.coordinator:

@@ -1,0 +1,44 @@
+"""The About box: version, data location, postal data and every licence (13.8, 17.3)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from app import about
+from app.context import Context
+from ui.dialogs.about import open_about
+from ui.loader import Session
+from ui.shell import Shell
+
+
+def test_help_menu_opens_the_about_box_with_f1(qtbot: QtBot, demo_ctx: Context) -> None:
+    shell = Shell()
+    qtbot.addWidget(shell)
+    session = Session(shell, demo_ctx)
+    assert session.about_action.shortcut() == QKeySequence("F1")
+    menus = [a.text() for a in shell.menuBar().actions()]
+    assert "Help" in menus
+    assert session.about_action in session.help_menu.actions()
+
+
+def test_the_about_box_shows_version_location_postal_data_and_notices(
+    qtbot: QtBot, demo_ctx: Context
+) -> None:
+    shell = Shell()
+    qtbot.addWidget(shell)
+    path = str(demo_ctx.db.path)
+    dialog = open_about(shell, path)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    info = about.about_info()
+    assert dialog.version.text() == info.version
+    assert dialog.location.text() == path
+    assert info.postal_data_version in dialog.postal.text() or not info.postal_table_installed
+    text = dialog.notices.toPlainText()
+    assert text == about.third_party_notices()
+    assert "third-party notices" in text and "PySide6" in text
+    dialog.show()
+    # The notices are long: they scroll inside the box, which stays on the screen.
+    assert dialog.notices.verticalScrollBar().maximum() > 0
+    assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
