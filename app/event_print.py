@@ -13,7 +13,8 @@ from pathlib import Path
 
 from app import chapter as chapter_service
 from app import events
-from app.context import Context
+from app.audit import deny
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
@@ -172,8 +173,15 @@ def attendee_of(reg: events.RegistrationView) -> Attendee:
     )
 
 
+def require_people(ctx: Context, what: str) -> None:
+    """Refuse (and audit as denied) an account that may not list an event's people."""
+    if not ctx.actor.can(Permission.EVENTS_PEOPLE):
+        deny(ctx, Permission.EVENTS_PEOPLE, "print", what)
+
+
 def attendees(ctx: Context, event_id: str, occurrence_id: str | None = None) -> list[Attendee]:
     """Everyone not cancelled for the event (or the date), in gojūon order."""
+    require_people(ctx, ATTENDANCE)
     view = events.get_event(ctx, event_id)
     if view.is_monthly:
         occurrence_id = occurrence_id or events.default_occurrence(view)
@@ -183,6 +191,7 @@ def attendees(ctx: Context, event_id: str, occurrence_id: str | None = None) -> 
 
 def cafe_participants(ctx: Context, event_id: str, fiscal_year: int) -> list[Attendee]:
     """The people who came to (or registered for) a monthly event in a fiscal year, once each."""
+    require_people(ctx, CAFE_GRID)
     view = events.get_event(ctx, event_id)
     in_year = {
         o.id for o in view.occurrences if events.fiscal_year(o.starts_at.date()) == fiscal_year
@@ -204,7 +213,10 @@ def _count(people: Sequence[Attendee]) -> int:
 def render(ctx: Context, job: PrintJob, out: Path | None = None) -> PrintOutcome:
     """Make the PDF of `job`; with `out` the file is written and a print with names is
     recorded in the take-out log. Without `out` the bytes come back (for a preview)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
+    if job.kind in PERSONAL:
+        # A list of who comes is the roster by another name: coordinators only.
+        require_people(ctx, job.kind)
     if job.kind not in PRINT_KINDS:
         raise UserError(
             _("Unknown kind of print {name}; use one of {choices}.").format(

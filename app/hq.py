@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.backup import backup_before_change
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.sync.crypto import generate_party, write_setup
@@ -59,7 +59,7 @@ def _require_hq(ctx: Context) -> None:
 
 def hq_init(ctx: Context) -> HqInfo:
     """Make this (new or empty) database headquarters: mode "hq" and fresh party keys."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     with db.transaction() as s:
         if own_keys(s) is not None or db.mode == "hq":
@@ -95,7 +95,7 @@ def add_chapter(ctx: Context, name: str, setup_path: str | Path) -> NewChapter:
     The chapter's private keys exist only inside the setup file: headquarters keeps the
     public half. Show the code once and hand it over apart from the file.
     """
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     name = name.strip()
     if not name:
@@ -163,7 +163,7 @@ def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
     that was imported before (or is given twice) is left out and reported as repeated; on its
     own it is refused like any other.
     """
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     db = ctx.db
     read: list[ReadPackage] = []
@@ -222,7 +222,7 @@ def _repeated(path: Path) -> ImportResult:
 def hq_export(ctx: Context, chapter: str, path: str | Path, *, full: bool = False) -> ExportResult:
     """Write the package for one chapter: shared directories, that chapter's rows changed
     here, and the receipt for what headquarters has applied from it."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     ref = find_chapter(ctx, chapter)
     with ctx.db.transaction() as s:

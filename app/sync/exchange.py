@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.backup import backup_before_change
 from app.clock import Stamp
-from app.context import Context
+from app.context import Context, Permission
 from app.database import Database
 from app.errors import UserError
 from app.fileio import read_file, write_atomically
@@ -638,7 +638,7 @@ def _require_chapter(ctx: Context, s: Session) -> tuple[PartyKeys, SyncPeer]:
 def sync_export(ctx: Context, path: str | Path, *, full: bool = False) -> ExportResult:
     """Write the package for headquarters: every row changed since its last receipt
     (everything with `full`), signed by this chapter and encrypted to headquarters."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         keys, hq = _require_chapter(ctx, s)
         return write_package(
@@ -656,7 +656,7 @@ def sync_export(ctx: Context, path: str | Path, *, full: bool = False) -> Export
 
 def sync_import(ctx: Context, path: str | Path) -> ImportResult:
     """Apply a package from headquarters (shared directories, this chapter's rows, receipt)."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         _require_chapter(ctx, s)
     with ctx.db.session(stamp=False) as s, s.begin():
@@ -704,7 +704,7 @@ def _age_days(moment: datetime | None, now: datetime) -> float | None:
 
 def sync_status(ctx: Context) -> SyncStatus:
     """Waiting rows per table, the last receipt and package, open conflicts; at HQ, chapters."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     now = datetime.now()
     with db.transaction() as s:
@@ -847,7 +847,7 @@ def _current_json(s: Session, table_name: str, row_id: str) -> dict[str, Any]:
 
 def list_conflicts(ctx: Context) -> list[ConflictView]:
     """Open conflicts, newest first."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         views = []
         for c in s.scalars(
@@ -879,7 +879,7 @@ def _get_conflict(s: Session, conflict_id: str) -> Conflict:
 
 def conflict_detail(ctx: Context, conflict_id: str) -> ConflictDetail:
     """The row as kept now and the edit that lost, field by field."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         c = _get_conflict(s, conflict_id)
         current = _current_json(s, c.table_name, c.row_id)
@@ -904,7 +904,7 @@ def resolve_conflict(ctx: Context, conflict_id: str, *, keep_other: bool) -> Non
     """Decide a conflict. Keeping the other version applies it again as a new edit, with a
     fresh version, so it wins everywhere once it has travelled; keeping the current one only
     closes the conflict."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         c = _get_conflict(s, conflict_id)
         if keep_other:
@@ -950,7 +950,7 @@ def join(ctx: Context, setup_path: str | Path, code: str) -> JoinResult:
     """
     from app.sync.crypto import read_setup
 
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     info = read_setup(setup_path, code)
     if info.schema_version > SCHEMA_VERSION:
