@@ -1338,6 +1338,11 @@ def _watch_section(ctx: Context, today: date) -> HomeSection | None:
     due_list: Callable[..., list[Any]] | None = getattr(visits, "due_list", None)
     if due_list is None:
         return _not_yet(HOME_WATCH, title, HOME_WATCH)
+    if not ctx.actor.can(Permission.WATCH_READ_ALL) and not (
+        ctx.actor.can(Permission.WATCH_OWN) and ctx.actor.member_id
+    ):
+        # Asked for nothing the role may not see: a refusal would be audited on every paint.
+        return None
     try:
         due = due_list(ctx, today)
     except PermissionDenied:

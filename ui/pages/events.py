@@ -236,6 +236,10 @@ class EventsPage(QWidget):
             self.reception_button,
         ):
             b.setVisible(self.writable)
+        # Lists of people are a coordinator's: a visitor sees the flyer only, no dead buttons.
+        people = ctx.actor.can(Permission.EVENTS_PEOPLE)
+        for kind, button in self.print_buttons.items():
+            button.setVisible(kind not in event_print.PERSONAL or people)
         self.refresh()
 
     # --- the event list --------------------------------------------------------------------
