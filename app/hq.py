@@ -31,6 +31,7 @@ from app.sync.exchange import (
     write_package,
 )
 from app.sync.package import PackageError
+from app.takeout import export_transaction
 from db.models import Chapter, SyncPeer
 
 
@@ -225,7 +226,7 @@ def hq_export(ctx: Context, chapter: str, path: str | Path, *, full: bool = Fals
     ctx.require(Permission.SYNC)
     _require_hq(ctx)
     ref = find_chapter(ctx, chapter)
-    with ctx.db.transaction() as s:
+    with export_transaction(ctx, path) as s:
         keys = own_keys(s)
         peer = s.get(SyncPeer, ref.id)
         if keys is None or peer is None:

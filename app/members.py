@@ -21,7 +21,7 @@ from app.database import Database
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.phone import clean_phone
-from app.takeout import record_take_out
+from app.takeout import export_transaction, record_take_out
 from app.text.kana import search_fold
 from db.models import Member, WatchAssignment
 
@@ -643,8 +643,7 @@ def export_members(
         )
         for i, v in enumerate(views)
     ]
-    roster_files.write_roster(path, rows, encoding=encoding, replace=replace_unencodable)
-    with ctx.db.transaction() as s:
+    with export_transaction(ctx, path) as s:
         record_take_out(
             s,
             ctx,
@@ -655,4 +654,7 @@ def export_members(
             encrypted=False,
             destination=str(path),
         )
+        s.flush()
+        # Written inside the entry's transaction: no roster leaves without its log line.
+        roster_files.write_roster(path, rows, encoding=encoding, replace=replace_unencodable)
     return len(rows)

@@ -58,7 +58,7 @@ from app.sync.rows import (
     travelling_columns,
     version_node,
 )
-from app.takeout import record_take_out
+from app.takeout import export_transaction, record_take_out
 from db import migrate
 from db.models import SYNCED_MODELS, Chapter, Conflict, LocalMeta, Setting, SyncPeer
 
@@ -240,33 +240,18 @@ def _people(tables: Mapping[str, dict[str, Any]]) -> int:
     return len(people)
 
 
-def write_package(
-    ctx: Context,
+def _collect(
     s: Session,
-    path: Path,
-    *,
-    keys: PartyKeys,
-    peer: SyncPeer,
-    kind: str,
+    node: str,
+    since: int,
+    upto: int,
     chapter_id: str,
-    full: bool,
-    what: str,
-) -> ExportResult:
-    """Build, seal and write one package to `peer` in the caller's transaction.
-
-    The file is written before the transaction commits: if writing fails nothing is
-    recorded; if the commit failed after writing, the receipt for this package would later
-    look unknown, which only makes this database send everything again.
-    """
-    db = ctx.db
-    node = db.clock.node
-    state = load_state(s, peer.id)
-    since = 0 if full else outbox_since(state, node)
-    upto = current_seq(s)
-    to_hq = kind == KIND_FROM_CHAPTER
+    to_hq: bool,
+    tables: dict[str, dict[str, Any]],
+    counts: dict[str, int],
+) -> None:
+    """Add the rows of the change feed in (since, upto] that the package may carry."""
     conn = s.connection()
-    tables: dict[str, dict[str, Any]] = {}
-    counts: dict[str, int] = {}
     for name, table in TABLES.items():
         columns = travelling_columns(table)
         result = conn.execute(
@@ -283,8 +268,56 @@ def write_package(
             values.append(record[-1] if version_node(version) == node else "")
             rows.append(values)
         if rows:
-            tables[name] = {"columns": columns, "rows": rows}
-            counts[name] = len(rows)
+            block = tables.setdefault(name, {"columns": columns, "rows": []})
+            block["rows"].extend(rows)
+            counts[name] = counts.get(name, 0) + len(rows)
+
+
+def write_package(
+    ctx: Context,
+    s: Session,
+    path: Path,
+    *,
+    keys: PartyKeys,
+    peer: SyncPeer,
+    kind: str,
+    chapter_id: str,
+    full: bool,
+    what: str,
+) -> ExportResult:
+    """Build, seal and write one package to `peer` in the caller's transaction.
+
+    The take-out entry is added (and travels in the package) before the file is written, in
+    the same transaction: if writing fails nothing is recorded; the caller opens that
+    transaction with `export_transaction`, which removes the file if the commit fails.
+    """
+    db = ctx.db
+    node = db.clock.node
+    state = load_state(s, peer.id)
+    since = 0 if full else outbox_since(state, node)
+    upto = current_seq(s)
+    to_hq = kind == KIND_FROM_CHAPTER
+    tables: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    _collect(s, node, since, upto, chapter_id, to_hq, tables, counts)
+    people = _people(tables)
+    special = any(name in tables for name in WATCH_TABLES)
+    record_take_out(
+        s,
+        ctx,
+        action="sync",
+        what=what,
+        people=people,
+        special_care=special,
+        encrypted=True,
+        destination=str(path),
+    )
+    s.flush()
+    # The entry of this very export travels in it: left for the next package it would always
+    # be waiting, and the Home page would never say that everything was sent.
+    entry_upto = current_seq(s)
+    _collect(s, node, upto, entry_upto, chapter_id, to_hq, tables, counts)
+    upto = entry_upto
     package_id = str(uuid.uuid4())
     payload = {
         "format": PAYLOAD_FORMAT,
@@ -311,19 +344,7 @@ def write_package(
     )
     state["sent"] = (state["sent"] + [[package_id, node, upto]])[-SENT_LOG_SIZE:]
     _save_state(s, peer.id, state)
-    people = _people(tables)
-    special = any(name in tables for name in WATCH_TABLES)
     total = sum(counts.values())
-    record_take_out(
-        s,
-        ctx,
-        action="sync",
-        what=what,
-        people=people,
-        special_care=special,
-        encrypted=True,
-        destination=str(path),
-    )
     write_atomically(path, data)
     return ExportResult(path, package_id, counts, total, people, special, since == 0)
 
@@ -639,7 +660,7 @@ def sync_export(ctx: Context, path: str | Path, *, full: bool = False) -> Export
     """Write the package for headquarters: every row changed since its last receipt
     (everything with `full`), signed by this chapter and encrypted to headquarters."""
     ctx.require(Permission.SYNC)
-    with ctx.db.transaction() as s:
+    with export_transaction(ctx, path) as s:
         keys, hq = _require_chapter(ctx, s)
         return write_package(
             ctx,
