@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.audit import record_audit
 from app.backup import backup_before_change
 from app.context import Context, Permission
 from app.errors import UserError
@@ -27,6 +28,7 @@ from app.sync.exchange import (
     finish_import,
     own_keys,
     read_package,
+    release_replica,
     set_setting,
     write_package,
 )
@@ -155,6 +157,22 @@ def find_chapter(ctx: Context, ref: str) -> ChapterRef:
             _("“{ref}” fits more than one chapter; give more of the id.").format(ref=ref)
         )
     raise UserError(_("No chapter is called “{ref}”.").format(ref=ref))
+
+
+def release_chapter(ctx: Context, chapter: str) -> bool:
+    """Forget which database a chapter's packages come from (its old computer is gone for
+    good): the next package from a database joined with its setup file becomes the chapter.
+    True when headquarters knew one."""
+    ctx.require(Permission.SYNC)
+    _require_hq(ctx)
+    ref = find_chapter(ctx, chapter)
+    with ctx.db.transaction() as s:
+        peer = s.get(SyncPeer, ref.id)
+        if peer is None:
+            raise UserError(_("No chapter is called “{ref}”.").format(ref=chapter))
+        known = release_replica(s, peer)
+        record_audit(s, ctx, "change", "chapter", ref.id, "replica released")
+        return known
 
 
 def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:

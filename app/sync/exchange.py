@@ -68,6 +68,10 @@ KIND_FROM_CHAPTER = "chapter-changes"
 KIND_FROM_HQ = "hq-changes"
 PARTY_SETTING = "sync.party"
 STATE_SETTING = "sync.state."
+# This copy of the chapter: made at join, carried in every package to headquarters, which
+# takes packages for one chapter from one copy only (two databases joined with one setup
+# file would otherwise both claim to be the chapter and overwrite each other's rows).
+REPLICA_SETTING = "sync.replica"
 SENT_LOG_SIZE = 1000
 APPLIED_LOG_SIZE = 200
 PACKAGE_SUFFIX = ".tsync"
@@ -331,6 +335,8 @@ def write_package(
         "receipt": state["recv"],
         "tables": tables,
     }
+    if to_hq:
+        payload["replica"] = _replica(s)
     data = seal(
         json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         sender=keys,
@@ -467,6 +473,8 @@ def _parse_payload(opened: OpenedPackage) -> dict[str, Any]:
         raise _damaged("payload: receipt")
     if not isinstance(payload.get("tables"), dict):
         raise _damaged("payload: tables")
+    if not isinstance(payload.get("replica", ""), str):
+        raise _damaged("payload: replica")
     return payload
 
 
@@ -541,6 +549,40 @@ def _package_time(header: Mapping[str, Any]) -> datetime:
     return datetime.fromisoformat(header["created_at"]).astimezone().replace(tzinfo=None)
 
 
+def _replica(s: Session) -> str:
+    row = s.get(Setting, REPLICA_SETTING)
+    return str(row.value) if row is not None and row.value else ""
+
+
+def _check_replica(state: dict[str, Any], payload: Mapping[str, Any], peer: SyncPeer) -> None:
+    """At headquarters: the first copy of a chapter to send a package is the chapter; a
+    package from another copy (the same setup file joined twice) is refused whole."""
+    if payload["kind"] != KIND_FROM_CHAPTER:
+        return
+    replica = payload.get("replica", "")
+    known = state.get("replica", "")
+    if replica and known and replica != known:
+        raise PackageRefused(
+            _(
+                "This package comes from a second database joined with the setup file of "
+                "{chapter}; headquarters already takes that chapter's packages from another "
+                "one. Nothing was changed. Keep working in one database only; if the other "
+                "one is gone for good, run “hq release {chapter}” at headquarters, then "
+                "import this package again."
+            ).format(chapter=peer.name)
+        )
+    if replica:
+        state["replica"] = replica
+
+
+def release_replica(s: Session, peer: SyncPeer) -> bool:
+    """Forget which copy of a chapter headquarters takes packages from; True if one was known."""
+    state = load_state(s, peer.id)
+    known = bool(state.pop("replica", ""))
+    _save_state(s, peer.id, state)
+    return known
+
+
 def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResult:
     """Merge a read package and move the positions and receipts, in the caller's transaction.
 
@@ -555,6 +597,7 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
     state = load_state(s, peer.id)
     if package.package_id in state["applied"]:
         raise PackageRepeated()
+    _check_replica(state, payload, peer)
     merged: MergeResult = merge_rows(s, db, package.rows)
 
     node = payload["node"]
@@ -1021,6 +1064,8 @@ def join(ctx: Context, setup_path: str | Path, code: str) -> JoinResult:
         set_setting(s, "chapter_id", chapter_id)
         set_setting(s, "mode", "chapter")
         set_setting(s, PARTY_SETTING, info.chapter_keys.to_dict())
+        if not _replica(s):
+            set_setting(s, REPLICA_SETTING, secrets.token_hex(16))
         s.flush()
         if existing is None:
             s.add(
