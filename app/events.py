@@ -941,7 +941,7 @@ def update_event(ctx: Context, event_id: str, data: EventInput) -> EventView:
 def copy_event(ctx: Context, event_id: str, day: date) -> EventView:
     """A new planned event like `event_id` on `day`: same times, venue, partners, lecturers
     and texts, no registrations. A monthly event's copy starts with that one date."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         clean = normalise_event(_copy_input(_event_view(s, _load_event(s, event_id)), day))
         row = Event(title=clean.title)
