@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app import keyring as keys
 from app.audit import record_audit
-from app.context import COORDINATOR, ROLES, VISITOR, Actor, Context, role_label
+from app.context import COORDINATOR, ROLES, VISITOR, Actor, Context, Permission, role_label
 from app.database import (
     Database,
     default_database_path,
@@ -319,7 +319,7 @@ def set_up_accounts(
     be used afterwards (its database was reopened encrypted). The plain original is wiped
     unless `keep_plain_copy`.
     """
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     name = _check_name(name)
     check_new_passphrase(passphrase)
     path = ctx.db.path
@@ -347,7 +347,7 @@ def set_up_accounts(
 
 def list_accounts(ctx: Context) -> list[AccountView]:
     """Every account that can log in, by name (coordinators only)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     with ctx.db.transaction() as s:
         users = [u for u in s.scalars(select(User)) if not u.disabled]
         return sorted((_view(u) for u in users), key=lambda v: keys.normalise_name(v.name))
@@ -357,7 +357,7 @@ def add_account(
     ctx: Context, name: str, passphrase: str, role: str, member_id: str | None = None
 ) -> AccountView:
     """A new account with its own passphrase; nothing is re-encrypted (coordinators only)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     name = _check_name(name)
     _check_role(role)
     check_new_passphrase(passphrase)
@@ -397,7 +397,7 @@ def _require_user(s: Session, name: str) -> User:
 
 def remove_account(ctx: Context, name: str) -> None:
     """Take away an account's access: its passphrase no longer opens the database."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     loaded = _load_checked(ctx.db)
     with ctx.db.transaction() as s:
         user = _require_user(s, name)
@@ -413,7 +413,7 @@ def remove_account(ctx: Context, name: str) -> None:
 
 def change_role(ctx: Context, name: str, role: str, member_id: str | None = None) -> AccountView:
     """Give an account another role (and, for a visitor, the member it is)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     _check_role(role)
     loaded = _load_checked(ctx.db)
     with ctx.db.transaction() as s:
@@ -464,7 +464,7 @@ def change_passphrase(ctx: Context, old: str, new: str) -> None:
 
 def set_passphrase(ctx: Context, name: str, new: str) -> None:
     """Give another account a new passphrase, for someone who forgot theirs (coordinators)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     check_new_passphrase(new)
     with ctx.db.transaction() as s:
         _rewrap(ctx, _require_user(s, name), new, s, "passphrase reset")
@@ -516,7 +516,7 @@ def wrong_recovery() -> UserError:
 
 def new_recovery_key(ctx: Context) -> str:
     """Replace the recovery key (the old one stops working); the new one, to show once."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     loaded = _load_checked(ctx.db)
     assert ctx.db.key is not None
     recovery = keys.new_recovery_key()
@@ -541,7 +541,7 @@ def idle_lock_minutes(ctx: Context) -> int:
 
 def set_idle_lock_minutes(ctx: Context, minutes: int) -> None:
     """Change the idle time before the window locks (coordinators)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     if not 1 <= minutes <= MAX_IDLE_MINUTES:
         raise UserError(
             _("The idle time must be between 1 and {most} minutes.").format(most=MAX_IDLE_MINUTES)
@@ -570,7 +570,7 @@ def demo_visitor_member(ctx: Context) -> str | None:
 
 def add_demo_accounts(ctx: Context) -> list[DemoAccount]:
     """The demo's visitor and viewer accounts (the coordinator "demo" exists already)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     made = [DemoAccount(*DEMO_COORDINATOR, COORDINATOR, None)]
     member = demo_visitor_member(ctx)
     wanted: list[tuple[str, str, str, str | None]] = [(*DEMO_VIEWER, "viewer", None)]

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import case, func, select
 
 from app import people
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.events import KINDS
 from app.i18n import gettext as _
@@ -58,8 +58,8 @@ def lapsed_members(
 
     A coordinator's list: it reads the roster against the event history.
     """
-    ctx.require("roster.read")
-    ctx.require("events.write")
+    ctx.require(Permission.ROSTER_READ)
+    ctx.require(Permission.EVENTS_WRITE)
     if not 1 <= months <= 120:
         raise UserError(_("Months must be between 1 and 120."))
     if not 1 <= min_visits <= 1000:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app import chapter as chapter_service
 from app import outputs
-from app.context import Context
+from app.context import Context, Permission
 from app.database import Database
 from app.errors import UserError
 from app.fileio import atomic_output, copy_atomically, write_atomically
@@ -103,7 +103,7 @@ def backup_folder(ctx: Context) -> Path:
 
 def set_backup_folder(ctx: Context, folder: str | Path | None) -> Path:
     """Choose where automatic and manual backups go (None or "" for the default)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     text = str(folder).strip() if folder else ""
     if text:
         target = Path(text).expanduser().absolute()
@@ -554,7 +554,7 @@ def _fresh_today(folder: Path, db_file: Path, today: date) -> bool:
 
 def backup_to(ctx: Context, target: Path) -> Path:
     """A checked copy at `target` (the command line's `backup -o FILE`)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     db_file = _database_file(ctx.db)
     target = target.expanduser().absolute()
     if target.exists() and target.resolve() == db_file.resolve():
@@ -638,7 +638,7 @@ def restore(
     backup_file = Path(backup_file).expanduser().absolute()
     if isinstance(ctx_or_path, Context):
         ctx = ctx_or_path
-        ctx.require("admin")
+        ctx.require(Permission.ADMIN)
         path = _database_file(ctx.db)
         revision = verify_backup(ctx, backup_file)
         # Closing every connection checkpoints the WAL into the file before it is set aside.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.context import Context
+from app.context import Context, Permission
 from app.dates import fiscal_year_range
 from app.errors import UserError
 from app.events import series_label
@@ -81,7 +81,7 @@ def export_ics(ctx: Context, path: Path, fiscal_year: int | None = None) -> IcsR
     Events whose date is only estimated, or that have none, are left out (and counted):
     a wrong date in someone's phone is worse than none.
     """
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     if path.suffix.lower() != ".ics":
         raise UserError(_("Choose a file name ending in .ics: {path}").format(path=path))
     if fiscal_year is not None and not 1989 <= fiscal_year <= 2200:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from db.models import Chapter, Event, Member, Setting, WatchedPerson
@@ -34,7 +34,13 @@ class ChapterChoice:
 
 
 # Whoever may see any list a chapter filter sits on may see the chapters' names.
-LIST_PERMISSIONS = ("roster.read", "events.read", "watch.read_all", "watch.own", "reports.read")
+LIST_PERMISSIONS = (
+    Permission.ROSTER_READ,
+    Permission.EVENTS_READ,
+    Permission.WATCH_READ_ALL,
+    Permission.WATCH_OWN,
+    Permission.REPORTS_READ,
+)
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def resolve_chapter(ctx: Context, value: str) -> ChapterChoice:
 
 def rename_chapter(ctx: Context, name: str) -> ChapterInfo:
     """Change the chapter's name (coordinators only)."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     return set_up_chapter(ctx, name)
 
 

@@ -58,6 +58,12 @@ def register(sub: Any) -> None:
     p.add_argument("chapter", metavar="CHAPTER")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     p.set_defaults(handler=cmd_hq_export)
+    p = hsub.add_parser(
+        "release",
+        help=_("take the next package of a chapter from a newly joined database (old one gone)"),
+    )
+    p.add_argument("chapter", metavar="CHAPTER")
+    p.set_defaults(handler=cmd_hq_release)
 
 
 def _written(result: exchange.ExportResult) -> str:
@@ -192,9 +198,30 @@ def _setup_code(args: argparse.Namespace) -> str:
 
 def cmd_join(args: argparse.Namespace) -> int:
     """join SETUP [--code CODE]"""
+    from app.accounts import database_path
+    from app.keyring import keyring_path
+    from app.sync.crypto import read_setup
+    from db.engine import is_url
+
     code = _setup_code(args)
-    with opened(args, create=True) as ctx:
-        result = exchange.join(ctx, args.setup, code)
+    # The file and its code are checked before anything is created: a refused join leaves
+    # no database, key file or recovery key behind.
+    read_setup(args.setup, code)
+    made: list[Path] = []
+    if args.db is None or not is_url(args.db):
+        path = database_path(args.db)
+        if not path.exists():
+            made = [path, keyring_path(path)] + [
+                path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")
+            ]
+    try:
+        with opened(args, create=True) as ctx:
+            result = exchange.join(ctx, args.setup, code)
+    except BaseException:
+        # Refused after the database was made for it (a headquarters setup file, say).
+        for leftover in made:
+            leftover.unlink(missing_ok=True)
+        raise
     say(
         _(
             "This database is now the chapter {name}. {rows} existing rows became the "
@@ -247,4 +274,17 @@ def cmd_hq_export(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         result = hq.hq_export(ctx, args.chapter, args.output)
     say(_written(result))
+    return EXIT_OK
+
+
+def cmd_hq_release(args: argparse.Namespace) -> int:
+    """hq release CHAPTER"""
+    with opened(args) as ctx:
+        hq.release_chapter(ctx, args.chapter)
+    say(
+        _(
+            "Headquarters will take {chapter}'s next package from whichever database sends "
+            "it first."
+        ).format(chapter=args.chapter)
+    )
     return EXIT_OK

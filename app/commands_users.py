@@ -12,7 +12,7 @@ from typing import Any
 from app import accounts
 from app.audit import read_audit
 from app.cli import EXIT_OK, print_json, say
-from app.context import ROLES, Context, role_label
+from app.context import ROLES, Context, Permission, role_label
 from app.database import open_database
 from app.errors import UserError
 from app.i18n import gettext as _
@@ -229,7 +229,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
                 raise UserError(
                     _("The first account must be a coordinator (use --role coordinator).")
                 )
-            ctx.require("admin")
+            ctx.require(Permission.ADMIN)
             path = ctx.db.path
             encrypted, recovery = accounts.set_up_accounts(
                 ctx, args.name, new_passphrase(args.name), keep_plain_copy=args.keep_plain_copy
@@ -290,7 +290,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
         if accounts.same_name(target, ctx.actor.name):
             accounts.change_passphrase(ctx, passphrase, new_passphrase(target))
         else:
-            ctx.require("admin")
+            ctx.require(Permission.ADMIN)
             accounts.set_passphrase(ctx, target, new_passphrase(target))
     finally:
         ctx.db.close()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from app.errors import PermissionDenied
 from app.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -18,28 +18,48 @@ VISITOR = "visitor"
 VIEWER = "viewer"
 ROLES = (COORDINATOR, VISITOR, VIEWER)
 
+
+class Permission(StrEnum):
+    """One thing a role may do; every check and every grant names a member of this set, so a
+    misspelt one fails mypy (and tests/app/test_context.py holds each to a check in app/)."""
+
+    ROSTER_READ = "roster.read"
+    # Every member's contact details (phones, address, e-mail).
+    ROSTER_CONTACT = "roster.contact"
+    # Contact details of fellow volunteers only (and one's own): what a watch-over volunteer
+    # needs to arrange a visit together, not the whole roster's phones.
+    ROSTER_CONTACT_VOLUNTEERS = "roster.contact_volunteers"
+    ROSTER_WRITE = "roster.write"
+    ROSTER_EXPORT = "roster.export"
+    EVENTS_READ = "events.read"
+    # Lists of the people at an event (attendance and sign-in sheets, name tags, call lists)
+    # and guests' contact details.
+    EVENTS_PEOPLE = "events.people"
+    EVENTS_WRITE = "events.write"
+    WATCH_READ_ALL = "watch.read_all"
+    WATCH_OWN = "watch.own"
+    WATCH_WRITE = "watch.write"
+    WATCH_EXPORT = "watch.export"
+    REPORTS_READ = "reports.read"
+    SYNC = "sync"
+    ADMIN = "admin"
+
+
 # What each role may do; the checks live here, below the window and the command line.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    COORDINATOR: frozenset(
+# DESIGN.md ("Roles") holds the same table in words.
+PERMISSIONS: dict[str, frozenset[Permission]] = {
+    COORDINATOR: frozenset(Permission),
+    VISITOR: frozenset(
         {
-            "roster.read",
-            "roster.contact",
-            "roster.write",
-            "roster.export",
-            "events.read",
-            "events.write",
-            "watch.read_all",
-            "watch.write",
-            "watch.export",
-            "reports.read",
-            "sync",
-            "admin",
+            Permission.ROSTER_READ,
+            Permission.ROSTER_CONTACT_VOLUNTEERS,
+            Permission.EVENTS_READ,
+            Permission.WATCH_OWN,
+            Permission.REPORTS_READ,
         }
     ),
-    VISITOR: frozenset(
-        {"roster.read", "roster.contact", "events.read", "watch.own", "reports.read"}
-    ),
-    VIEWER: frozenset({"reports.read"}),
+    # Counts only: no names, no contact details.
+    VIEWER: frozenset({Permission.REPORTS_READ}),
 }
 
 
@@ -51,7 +71,7 @@ class Actor:
     role: str = COORDINATOR
     member_id: str | None = None
 
-    def can(self, permission: str) -> bool:
+    def can(self, permission: Permission) -> bool:
         """True when this actor's role grants `permission`."""
         return permission in PERMISSIONS.get(self.role, frozenset())
 
@@ -74,12 +94,14 @@ class Context:
         """The same database, acted on by `actor`."""
         return replace(self, actor=actor)
 
-    def require(self, permission: str) -> None:
-        """Refuse the call unless the actor may do `permission`."""
+    def require(self, permission: Permission) -> None:
+        """Refuse the call unless the actor may do `permission`; a refusal is audited."""
         if not self.actor.can(permission):
-            raise PermissionDenied(
-                _("Your account ({role}) may not do this.").format(role=role_label(self.actor.role))
-            )
+            # Imported here: app.context loads before the window's first paint, the audit
+            # (SQLAlchemy) only when someone is refused.
+            from app.audit import deny
+
+            deny(self, permission)
 
 
 def role_label(role: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import chapter as chapter_service
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.events import fill_person_keys
 from app.i18n import gettext as _
@@ -648,7 +648,7 @@ def _seed_watch(s: Session, today: date) -> int:
 
 def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
     """Fill an empty database with the demo chapter, directories, events and members."""
-    ctx.require("admin")
+    ctx.require(Permission.ADMIN)
     with ctx.db.transaction() as s:
         if s.scalar(select(func.count()).select_from(Member)):
             raise UserError(_("This database already holds members; demo data was not added."))

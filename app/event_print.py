@@ -11,10 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app import chapter as chapter_service
 from app import events
-from app.context import Context
+from app.audit import deny
+from app.context import Context, Permission
 from app.errors import UserError
+from app.fileio import write_atomically
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.printing import (
@@ -30,7 +34,7 @@ from app.printing import (
     render_sign_in,
 )
 from app.printing.model import GUEST, MEMBER
-from app.takeout import record_take_out
+from app.takeout import export_transaction, record_take_out
 
 FLYER = "flyer"
 ATTENDANCE = "attendance"
@@ -172,8 +176,15 @@ def attendee_of(reg: events.RegistrationView) -> Attendee:
     )
 
 
+def require_people(ctx: Context, what: str) -> None:
+    """Refuse (and audit as denied) an account that may not list an event's people."""
+    if not ctx.actor.can(Permission.EVENTS_PEOPLE):
+        deny(ctx, Permission.EVENTS_PEOPLE, "print", what)
+
+
 def attendees(ctx: Context, event_id: str, occurrence_id: str | None = None) -> list[Attendee]:
     """Everyone not cancelled for the event (or the date), in gojūon order."""
+    require_people(ctx, ATTENDANCE)
     view = events.get_event(ctx, event_id)
     if view.is_monthly:
         occurrence_id = occurrence_id or events.default_occurrence(view)
@@ -183,6 +194,7 @@ def attendees(ctx: Context, event_id: str, occurrence_id: str | None = None) -> 
 
 def cafe_participants(ctx: Context, event_id: str, fiscal_year: int) -> list[Attendee]:
     """The people who came to (or registered for) a monthly event in a fiscal year, once each."""
+    require_people(ctx, CAFE_GRID)
     view = events.get_event(ctx, event_id)
     in_year = {
         o.id for o in view.occurrences if events.fiscal_year(o.starts_at.date()) == fiscal_year
@@ -204,7 +216,10 @@ def _count(people: Sequence[Attendee]) -> int:
 def render(ctx: Context, job: PrintJob, out: Path | None = None) -> PrintOutcome:
     """Make the PDF of `job`; with `out` the file is written and a print with names is
     recorded in the take-out log. Without `out` the bytes come back (for a preview)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
+    if job.kind in PERSONAL:
+        # A list of who comes is the roster by another name: coordinators only.
+        require_people(ctx, job.kind)
     if job.kind not in PRINT_KINDS:
         raise UserError(
             _("Unknown kind of print {name}; use one of {choices}.").format(
@@ -228,48 +243,61 @@ def render(ctx: Context, job: PrintJob, out: Path | None = None) -> PrintOutcome
     people: list[Attendee] = []
     result: RenderResult
     if job.kind == FLYER:
-        result = render_flyer(sheet, out, template=template, paper=paper)
+        result = render_flyer(sheet, None, template=template, paper=paper)
     elif job.kind == NAME_TAGS:
         people = attendees(ctx, view.id, occurrence_id)
         result = render_name_tags(
-            sheet, people, out, layout=template, offset_mm=job.offset_mm, outline=job.outline
+            sheet, people, None, layout=template, offset_mm=job.offset_mm, outline=job.outline
         )
     elif job.kind == CAFE_GRID:
         fy = job.fiscal_year
         if fy is None:
             fy = events.fiscal_year(sheet.starts.date())
         people = cafe_participants(ctx, view.id, fy)
-        result = render_cafe_grid(sheet, people, fy, out, paper=template.upper())
+        result = render_cafe_grid(sheet, people, fy, None, paper=template.upper())
     else:
         people = attendees(ctx, view.id, occurrence_id)
         render_list = render_attendance if job.kind == ATTENDANCE else render_sign_in
-        result = render_list(sheet, people, out, blank_rows=job.blank_rows, paper=template.upper())
+        result = render_list(sheet, people, None, blank_rows=job.blank_rows, paper=template.upper())
+    data = result.output
+    assert isinstance(data, bytes)
     outcome = PrintOutcome(
         kind=job.kind,
         what=f"{print_kind_label(job.kind)}: {view.title}",
         pages=result.pages,
         people=_count(people),
-        data=result.output if isinstance(result.output, bytes) else None,
-        path=result.output if isinstance(result.output, Path) else None,
+        data=data if out is None else None,
+        path=Path(out) if out is not None else None,
         warnings=list(result.warnings),
     )
     if out is not None:
-        record_output(ctx, outcome, str(out))
+        if outcome.personal:
+            # The file and its take-out entry in one transaction: neither without the other.
+            with export_transaction(ctx, out) as s:
+                _take_out(s, ctx, outcome, str(out))
+                s.flush()
+                write_atomically(out, data)
+        else:
+            write_atomically(out, data)
     return outcome
 
 
 def record_output(ctx: Context, outcome: PrintOutcome, destination: str) -> None:
-    """Log a print with names leaving the program (a file written, or sent to a printer)."""
+    """Log a print with names leaving the program (sent to a printer from the preview)."""
     if not outcome.personal:
         return
     with ctx.db.transaction() as s:
-        record_take_out(
-            s,
-            ctx,
-            action="print",
-            what=outcome.what,
-            people=outcome.people,
-            special_care=False,
-            encrypted=False,
-            destination=destination,
-        )
+        _take_out(s, ctx, outcome, destination)
+
+
+def _take_out(s: Session, ctx: Context, outcome: PrintOutcome, destination: str) -> None:
+    record_take_out(
+        s,
+        ctx,
+        action="print",
+        what=outcome.what,
+        people=outcome.people,
+        special_care=False,
+        encrypted=False,
+        destination=destination,
+    )

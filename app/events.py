@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.context import Context
+from app.context import Context, Permission
 from app.dates import WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range
 from app.errors import UserError
 from app.i18n import N_, current_language
@@ -911,7 +911,7 @@ def _load_event(s: Session, event_id: str) -> Event:
 
 def create_event(ctx: Context, data: EventInput) -> EventView:
     """Plan a new event (with its partners, lecturers and, for a monthly one, its dates)."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = normalise_event(data)
     with ctx.db.transaction() as s:
         row = Event(title=clean.title)
@@ -925,7 +925,7 @@ def create_event(ctx: Context, data: EventInput) -> EventView:
 
 def update_event(ctx: Context, event_id: str, data: EventInput) -> EventView:
     """Change an event; more places move people up from the wait-list."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = normalise_event(data)
     with ctx.db.transaction() as s:
         row = _load_event(s, event_id)
@@ -941,7 +941,7 @@ def update_event(ctx: Context, event_id: str, data: EventInput) -> EventView:
 def copy_event(ctx: Context, event_id: str, day: date) -> EventView:
     """A new planned event like `event_id` on `day`: same times, venue, partners, lecturers
     and texts, no registrations. A monthly event's copy starts with that one date."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         clean = normalise_event(_copy_input(_event_view(s, _load_event(s, event_id)), day))
         row = Event(title=clean.title)
@@ -1006,7 +1006,7 @@ def _copy_input(source: EventView, day: date) -> EventInput:
 
 def set_event_status(ctx: Context, event_id: str, status: str) -> EventView:
     """Mark an event planned, held or cancelled (cancelling cancels its remaining dates)."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     if status not in STATUSES:
         raise UserError(_("Unknown event status: {status}").format(status=status))
     with ctx.db.transaction() as s:
@@ -1028,7 +1028,7 @@ def cancel_event(ctx: Context, event_id: str) -> EventView:
 
 def set_occurrence_status(ctx: Context, occurrence_id: str, status: str) -> OccurrenceView:
     """Mark one date of a monthly event planned, held or cancelled."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     if status not in STATUSES:
         raise UserError(_("Unknown event status: {status}").format(status=status))
     with ctx.db.transaction() as s:
@@ -1043,7 +1043,7 @@ def set_occurrence_status(ctx: Context, occurrence_id: str, status: str) -> Occu
 
 def add_year_of_dates(ctx: Context, event_id: str, rule_text: str, fy: int) -> EventView:
     """Add a fiscal year of dates to a monthly event from a rule; dates it has are kept."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     generated = monthly_dates(rule_text, fy)
     with ctx.db.transaction() as s:
         row = _load_event(s, event_id)
@@ -1062,7 +1062,7 @@ def add_year_of_dates(ctx: Context, event_id: str, rule_text: str, fy: int) -> E
 
 def remove_event(ctx: Context, event_id: str) -> None:
     """Remove an event typed by mistake; one with registrations is cancelled instead."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_event(s, event_id)
         has = s.scalar(
@@ -1242,7 +1242,7 @@ def _event_view(s: Session, row: Event) -> EventView:
 
 def get_event(ctx: Context, event_id: str) -> EventView:
     """One event with everything about it."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         return _event_view(s, _load_event(s, event_id))
 
@@ -1286,7 +1286,7 @@ def list_events(
 
     An event belongs to a fiscal year when its date, or any of its dates, falls in it.
     """
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     stmt = select(Event).where(Event.deleted.is_(False))
     if chapter_id is not None:
         stmt = stmt.where(Event.chapter_id == chapter_id)
@@ -1359,7 +1359,7 @@ def events_for_fiscal_year(ctx: Context, fy: int) -> list[EventRow]:
 
 def fiscal_years(ctx: Context) -> list[int]:
     """The fiscal years that have events, newest first (for the year filter)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         starts: list[datetime | None] = list(
             s.scalars(select(EventOccurrence.starts_at).where(EventOccurrence.deleted.is_(False)))
@@ -1376,7 +1376,7 @@ def _like_escape(text: str) -> str:
 
 def resolve_event(ctx: Context, text: str) -> str:
     """An event id from any unique id prefix, the exact title, or the exact series label."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     wanted = text.strip()
     if not wanted:
         raise UserError(_("No event given."))
@@ -1581,7 +1581,7 @@ def register_member(
     note: str = "",
 ) -> RegistrationView:
     """Register a roster member (wait-listed when the event is full); name copied for print."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         event = _load_event(s, event_id)
         _open_for_registration(event)
@@ -1638,7 +1638,7 @@ def register_guest(
     ctx: Context, event_id: str, guest: GuestInput, occurrence_id: str | None = None
 ) -> RegistrationView:
     """Register someone who is not in the roster (name, reading, contact)."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = _clean_guest(guest)
     with ctx.db.transaction() as s:
         event = _load_event(s, event_id)
@@ -1666,7 +1666,7 @@ def add_walk_in(
     occurrence_id: str | None = None,
 ) -> RegistrationView:
     """Someone who came without registering: in the list, attended, checked in now."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     family, given = split_name(name)
     if not family:
         raise UserError(_("Type the name of the person who came."))
@@ -1704,7 +1704,7 @@ class CancelResult:
 
 def cancel_registration(ctx: Context, registration_id: str) -> CancelResult:
     """Cancel a registration; the first person waiting takes the place."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_registration(s, registration_id)
         if row.status == REG_CANCELLED:
@@ -1721,7 +1721,7 @@ def cancel_registration(ctx: Context, registration_id: str) -> CancelResult:
 
 def check_in(ctx: Context, registration_id: str, at: datetime | None = None) -> RegistrationView:
     """Mark someone as come (a wait-listed person who is let in counts as registered)."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_registration(s, registration_id)
         if row.status == REG_CANCELLED:
@@ -1753,7 +1753,7 @@ def _check_in_time(s: Session, event_id: str, occurrence_id: str | None) -> date
 
 def undo_check_in(ctx: Context, registration_id: str) -> RegistrationView:
     """Take back a check-in made by mistake."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_registration(s, registration_id)
         row.attended = False
@@ -1766,7 +1766,7 @@ def update_registration(
     ctx: Context, registration_id: str, contact: str, note: str
 ) -> RegistrationView:
     """Change how to reach a registrant and the note."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_registration(s, registration_id)
         row.contact = contact.strip()
@@ -1774,6 +1774,14 @@ def update_registration(
         fill_person_keys(row)
         s.flush()
         return _reg_view(row)
+
+
+def _for_actor(ctx: Context, views: list[RegistrationView]) -> list[RegistrationView]:
+    """Registrations as the actor may see them: without contact details (a guest's phone,
+    a member's copied number) unless the role may list an event's people."""
+    if ctx.actor.can(Permission.EVENTS_PEOPLE):
+        return views
+    return [replace(v, contact="") for v in views]
 
 
 def _views_in_order(rows: Sequence[Registration]) -> list[RegistrationView]:
@@ -1798,7 +1806,7 @@ def list_registrations(
 ) -> list[RegistrationView]:
     """Registrations in gojūon order: of the event (or one date of it, or, `all_dates`, of
     every date)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         event = _load_event(s, event_id)
         if all_dates:
@@ -1813,14 +1821,14 @@ def list_registrations(
             rows = _group_rows(s, event.id, occurrence_id)
     if not include_cancelled:
         rows = [r for r in rows if r.status != REG_CANCELLED]
-    return _views_in_order(rows)
+    return _for_actor(ctx, _views_in_order(rows))
 
 
 def registration_counts(
     ctx: Context, event_id: str, occurrence_id: str | None = None
 ) -> RegistrationCounts:
     """Registered, wait-listed, cancelled, attended and walk-ins of an event (or one date)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         event = _load_event(s, event_id)
         found = _counts_by_group(s, event.id).get(occurrence_id, RegistrationCounts())
@@ -1835,7 +1843,7 @@ def find_for_reception(
     Cancelled registrations are left out. Those not yet checked in come first; among them,
     those whose name or reading starts with what was typed; each part in gojūon order.
     """
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     terms = [search_fold(t) for t in query.split() if search_fold(t)]
     stmt = select(Registration).where(
         *_group_stmt(event_id, occurrence_id), Registration.status != REG_CANCELLED
@@ -1854,7 +1862,8 @@ def find_for_reception(
         order.append(case((starts, 0), else_=1))
     order += [Registration.reading_key, Registration.id]
     with ctx.db.transaction() as s:
-        return [_reg_view(r) for r in s.scalars(stmt.order_by(*order).limit(limit))]
+        found = [_reg_view(r) for r in s.scalars(stmt.order_by(*order).limit(limit))]
+    return _for_actor(ctx, found)
 
 
 def default_occurrence(view: EventView, today: date | None = None) -> str | None:
@@ -2268,7 +2277,7 @@ def import_events(ctx: Context, path: Path, today: date | None = None) -> EventI
     """Import events from a JSON, CSV or XLSX file (format: app/commands_events.py), whole or
     not at all. An event already present (same title, number and date) is updated; named
     organisations and lecturers missing from the directories are added."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     today = today or date.today()
     items, org_kinds = _read_rows(path)
     problems: list[str] = []

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.audit import record_audit
 from app.backup import backup_before_change
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.sync.crypto import generate_party, write_setup
@@ -27,10 +28,12 @@ from app.sync.exchange import (
     finish_import,
     own_keys,
     read_package,
+    release_replica,
     set_setting,
     write_package,
 )
 from app.sync.package import PackageError
+from app.takeout import export_transaction
 from db.models import Chapter, SyncPeer
 
 
@@ -59,7 +62,7 @@ def _require_hq(ctx: Context) -> None:
 
 def hq_init(ctx: Context) -> HqInfo:
     """Make this (new or empty) database headquarters: mode "hq" and fresh party keys."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     with db.transaction() as s:
         if own_keys(s) is not None or db.mode == "hq":
@@ -95,7 +98,7 @@ def add_chapter(ctx: Context, name: str, setup_path: str | Path) -> NewChapter:
     The chapter's private keys exist only inside the setup file: headquarters keeps the
     public half. Show the code once and hand it over apart from the file.
     """
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     name = name.strip()
     if not name:
@@ -156,6 +159,22 @@ def find_chapter(ctx: Context, ref: str) -> ChapterRef:
     raise UserError(_("No chapter is called “{ref}”.").format(ref=ref))
 
 
+def release_chapter(ctx: Context, chapter: str) -> bool:
+    """Forget which database a chapter's packages come from (its old computer is gone for
+    good): the next package from a database joined with its setup file becomes the chapter.
+    True when headquarters knew one."""
+    ctx.require(Permission.SYNC)
+    _require_hq(ctx)
+    ref = find_chapter(ctx, chapter)
+    with ctx.db.transaction() as s:
+        peer = s.get(SyncPeer, ref.id)
+        if peer is None:
+            raise UserError(_("No chapter is called “{ref}”.").format(ref=chapter))
+        known = release_replica(s, peer)
+        record_audit(s, ctx, "change", "chapter", ref.id, "replica released")
+        return known
+
+
 def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
     """Verify every file first; then merge each in its own transaction.
 
@@ -163,7 +182,7 @@ def hq_import(ctx: Context, paths: Sequence[str | Path]) -> list[ImportResult]:
     that was imported before (or is given twice) is left out and reported as repeated; on its
     own it is refused like any other.
     """
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     db = ctx.db
     read: list[ReadPackage] = []
@@ -222,10 +241,10 @@ def _repeated(path: Path) -> ImportResult:
 def hq_export(ctx: Context, chapter: str, path: str | Path, *, full: bool = False) -> ExportResult:
     """Write the package for one chapter: shared directories, that chapter's rows changed
     here, and the receipt for what headquarters has applied from it."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     _require_hq(ctx)
     ref = find_chapter(ctx, chapter)
-    with ctx.db.transaction() as s:
+    with export_transaction(ctx, path) as s:
         keys = own_keys(s)
         peer = s.get(SyncPeer, ref.id)
         if keys is None or peer is None:

@@ -6,7 +6,7 @@ import bisect
 import re
 import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from app import people, roster_files
 from app.backup import backup_before_change
-from app.context import Context
+from app.context import Context, Permission
 from app.database import Database
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.phone import clean_phone
-from app.takeout import record_take_out
+from app.takeout import export_transaction, record_take_out
 from app.text.kana import search_fold
-from db.models import Member
+from db.models import Member, WatchAssignment
 
 ACTIVE = "active"
 RETIRED = "retired"
@@ -175,7 +175,7 @@ def _load(s: Session, member_id: str) -> Member:
 
 def add_member(ctx: Context, data: MemberInput) -> MemberView:
     """Add a member to the roster."""
-    ctx.require("roster.write")
+    ctx.require(Permission.ROSTER_WRITE)
     clean = normalise_input(data)
     with ctx.db.transaction() as s:
         if clean.member_number:
@@ -196,7 +196,7 @@ def _refuse_duplicate_number(s: Session, number: str, own_id: str | None) -> Non
 
 def update_member(ctx: Context, member_id: str, data: MemberInput) -> MemberView:
     """Change a member's details."""
-    ctx.require("roster.write")
+    ctx.require(Permission.ROSTER_WRITE)
     clean = normalise_input(data)
     with ctx.db.transaction() as s:
         row = _load(s, member_id)
@@ -209,7 +209,7 @@ def update_member(ctx: Context, member_id: str, data: MemberInput) -> MemberView
 
 def retire_member(ctx: Context, member_id: str, on: date | None = None) -> MemberView:
     """Mark a member as retired (kept in the roster, hidden from the active list)."""
-    ctx.require("roster.write")
+    ctx.require(Permission.ROSTER_WRITE)
     with ctx.db.transaction() as s:
         row = _load(s, member_id)
         row.status = RETIRED
@@ -220,7 +220,7 @@ def retire_member(ctx: Context, member_id: str, on: date | None = None) -> Membe
 
 def reinstate_member(ctx: Context, member_id: str) -> MemberView:
     """Undo a retirement."""
-    ctx.require("roster.write")
+    ctx.require(Permission.ROSTER_WRITE)
     with ctx.db.transaction() as s:
         row = _load(s, member_id)
         row.status = ACTIVE
@@ -229,21 +229,54 @@ def reinstate_member(ctx: Context, member_id: str) -> MemberView:
         return _view(row)
 
 
+# Members whose phones a watch-over volunteer may see: those who visit too.
+VOLUNTEER_ROLES = frozenset({"volunteer", "visitor"})
+
+
+def _contact_rule(ctx: Context, s: Session) -> Callable[[str, Sequence[str]], bool]:
+    """Whether the actor may see a member's contact details, given the member's id and roles.
+
+    roster.contact: everyone's. roster.contact_volunteers (a visitor): their own, fellow
+    volunteers' and those who share a watched person with them. Otherwise nobody's.
+    """
+    if ctx.actor.can(Permission.ROSTER_CONTACT):
+        return lambda _member_id, _roles: True
+    if not ctx.actor.can(Permission.ROSTER_CONTACT_VOLUNTEERS):
+        return lambda _member_id, _roles: False
+    me = ctx.actor.member_id
+    partners: set[str] = set()
+    if me:
+        mine = select(WatchAssignment.person_id).where(
+            WatchAssignment.member_id == me, WatchAssignment.deleted.is_(False)
+        )
+        partners = set(
+            s.scalars(
+                select(WatchAssignment.member_id).where(
+                    WatchAssignment.person_id.in_(mine), WatchAssignment.deleted.is_(False)
+                )
+            )
+        )
+        partners.add(me)
+    return lambda member_id, roles: member_id in partners or bool(VOLUNTEER_ROLES & set(roles))
+
+
 def get_member(ctx: Context, member_id: str) -> MemberView:
-    """One member's details."""
-    ctx.require("roster.read")
+    """One member's details (contact details as the actor's role allows)."""
+    ctx.require(Permission.ROSTER_READ)
     with ctx.db.transaction() as s:
-        view = _view(_load(s, member_id))
-    if not ctx.actor.can("roster.write"):
-        # Visitors see names and phones only.
+        row = _load(s, member_id)
+        view = _view(row)
+        contact = _contact_rule(ctx, s)(row.id, row.roles or ())
+    if not ctx.actor.can(Permission.ROSTER_WRITE):
+        # Visitors see names, and phones only where the contact rule allows.
         view = MemberView(
             id=view.id,
             family_name=view.family_name,
             given_name=view.given_name,
             family_kana=view.family_kana,
             given_kana=view.given_kana,
-            phone=view.phone,
-            mobile=view.mobile,
+            phone=view.phone if contact else "",
+            mobile=view.mobile if contact else "",
             status=view.status,
         )
     return view
@@ -361,7 +394,7 @@ def search_ids(
 
     `chapter_id` keeps one chapter's members (headquarters); None keeps every chapter's.
     """
-    ctx.require("roster.read")
+    ctx.require(Permission.ROSTER_READ)
     with ctx.db.transaction() as s:
         index = _search_index(s, ctx.db)
     return index.find(people.search_terms(query), include_retired, chapter_id)
@@ -371,7 +404,7 @@ def count_members(
     ctx: Context, include_retired: bool = False, *, chapter_id: str | None = None
 ) -> int:
     """How many members the roster holds (of one chapter, or of all with None)."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     stmt = select(func.count()).select_from(Member).where(Member.deleted.is_(False))
     if not include_retired:
         stmt = stmt.where(Member.status == ACTIVE)
@@ -383,8 +416,8 @@ def count_members(
 
 def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
     """The list lines of `ids`, in the order given."""
-    ctx.require("roster.read")
-    show_number = ctx.actor.can("roster.write")
+    ctx.require(Permission.ROSTER_READ)
+    show_number = ctx.actor.can(Permission.ROSTER_WRITE)
     found: dict[str, MemberRow] = {}
     cols = (
         Member.id,
@@ -397,8 +430,10 @@ def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
         Member.mobile,
         Member.coop,
         Member.status,
+        Member.roles,
     )
     with ctx.db.transaction() as s:
+        contact = _contact_rule(ctx, s)
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             for r in s.execute(select(*cols).where(Member.id.in_(chunk))):
@@ -407,7 +442,7 @@ def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
                     name=people.full_name(r.family_name, r.given_name),
                     kana=people.full_kana(r.family_kana, r.given_kana),
                     member_number=r.member_number if show_number else "",
-                    phone=r.phone or r.mobile,
+                    phone=(r.phone or r.mobile) if contact(r.id, r.roles or ()) else "",
                     coop=r.coop if show_number else "",
                     status=r.status,
                 )
@@ -422,7 +457,7 @@ def list_members(
     chapter_id: str | None = None,
 ) -> list[MemberView]:
     """Full details of the matching members, in gojūon order (for scripts and export)."""
-    ctx.require("roster.read")
+    ctx.require(Permission.ROSTER_READ)
     ids = search_ids(ctx, query, include_retired, chapter_id=chapter_id)
     rows: dict[str, MemberView] = {}
     with ctx.db.transaction() as s:
@@ -432,14 +467,14 @@ def list_members(
                 (m.id, _view(m)) for m in s.scalars(select(Member).where(Member.id.in_(chunk)))
             )
     views = [rows[i] for i in ids if i in rows]
-    if not ctx.actor.can("roster.write"):
+    if not ctx.actor.can(Permission.ROSTER_WRITE):
         return [get_member(ctx, v.id) for v in views]
     return views
 
 
 def resolve_member(ctx: Context, text: str) -> str:
     """A member id from any unique prefix of it, or a unique member number."""
-    ctx.require("roster.read")
+    ctx.require(Permission.ROSTER_READ)
     text = text.strip()
     if not text:
         raise UserError(_("No member given."))
@@ -503,7 +538,7 @@ def import_members(
     A member matches by member number, else by name + reading + phone. Any bad row refuses
     the whole file, listing every bad row with its line number and reason.
     """
-    ctx.require("roster.write")
+    ctx.require(Permission.ROSTER_WRITE)
     parsed = roster_files.parse_roster(path, mapping)
     problems = [
         _("Line {line}: {column}: {reason}").format(line=p.line, column=p.column, reason=p.reason)
@@ -586,7 +621,7 @@ def export_members(
     include_retired: bool = True,
 ) -> int:
     """Write the roster for Excel: XLSX or CSV by extension; returns how many members."""
-    ctx.require("roster.export")
+    ctx.require(Permission.ROSTER_EXPORT)
     views = list_members(ctx, "", include_retired)
     rows = [
         roster_files.MemberRow(
@@ -608,8 +643,7 @@ def export_members(
         )
         for i, v in enumerate(views)
     ]
-    roster_files.write_roster(path, rows, encoding=encoding, replace=replace_unencodable)
-    with ctx.db.transaction() as s:
+    with export_transaction(ctx, path) as s:
         record_take_out(
             s,
             ctx,
@@ -620,4 +654,7 @@ def export_members(
             encrypted=False,
             destination=str(path),
         )
+        s.flush()
+        # Written inside the entry's transaction: no roster leaves without its log line.
+        roster_files.write_roster(path, rows, encoding=encoding, replace=replace_unencodable)
     return len(rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
@@ -164,7 +164,7 @@ def _refuse_duplicate_org(s: Session, name: str, own_id: str | None) -> None:
 
 def add_organisation(ctx: Context, data: OrganisationInput) -> OrganisationView:
     """Add an organisation to the directory."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = _clean_org(data)
     with ctx.db.transaction() as s:
         _refuse_duplicate_org(s, clean.name, None)
@@ -188,7 +188,7 @@ def _apply_org(row: Organisation, data: OrganisationInput) -> None:
 
 def update_organisation(ctx: Context, org_id: str, data: OrganisationInput) -> OrganisationView:
     """Change an organisation's details."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = _clean_org(data)
     with ctx.db.transaction() as s:
         row = _load_org(s, org_id)
@@ -200,7 +200,7 @@ def update_organisation(ctx: Context, org_id: str, data: OrganisationInput) -> O
 
 def remove_organisation(ctx: Context, org_id: str) -> None:
     """Take an organisation out of the directory; refused while events or lecturers use it."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_org(s, org_id)
         used = s.scalar(
@@ -223,7 +223,7 @@ def remove_organisation(ctx: Context, org_id: str) -> None:
 
 def get_organisation(ctx: Context, org_id: str) -> OrganisationView:
     """One organisation."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         return _org_view(_load_org(s, org_id))
 
@@ -234,7 +234,7 @@ def _org_sort_key(view: OrganisationView) -> tuple[str, str]:
 
 def list_organisations(ctx: Context, query: str = "") -> list[OrganisationView]:
     """Organisations matching `query` (name, short name, reading), by reading then name."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         rows = [
             _org_view(r)
@@ -252,7 +252,7 @@ def list_organisations(ctx: Context, query: str = "") -> list[OrganisationView]:
 
 def find_organisation(ctx: Context, name: str) -> OrganisationView | None:
     """The organisation whose full or short name is exactly `name` (spaces ignored)."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         row = _org_by_name(s, name)
         return _org_view(row) if row is not None else None
@@ -344,7 +344,7 @@ def _load_lecturer(s: Session, lecturer_id: str) -> Lecturer:
 
 def add_lecturer(ctx: Context, data: LecturerInput) -> LecturerView:
     """Add a lecturer to the directory."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = _clean_lecturer(data)
     with ctx.db.transaction() as s:
         row = Lecturer()
@@ -356,7 +356,7 @@ def add_lecturer(ctx: Context, data: LecturerInput) -> LecturerView:
 
 def update_lecturer(ctx: Context, lecturer_id: str, data: LecturerInput) -> LecturerView:
     """Change a lecturer's details."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     clean = _clean_lecturer(data)
     with ctx.db.transaction() as s:
         row = _load_lecturer(s, lecturer_id)
@@ -367,7 +367,7 @@ def update_lecturer(ctx: Context, lecturer_id: str, data: LecturerInput) -> Lect
 
 def remove_lecturer(ctx: Context, lecturer_id: str) -> None:
     """Take a lecturer out of the directory; refused while an event names them."""
-    ctx.require("events.write")
+    ctx.require(Permission.EVENTS_WRITE)
     with ctx.db.transaction() as s:
         row = _load_lecturer(s, lecturer_id)
         used = s.scalar(
@@ -386,14 +386,14 @@ def remove_lecturer(ctx: Context, lecturer_id: str) -> None:
 
 def get_lecturer(ctx: Context, lecturer_id: str) -> LecturerView:
     """One lecturer."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         return _lecturer_view(_load_lecturer(s, lecturer_id), _org_names(s))
 
 
 def list_lecturers(ctx: Context, query: str = "") -> list[LecturerView]:
     """Lecturers matching `query` (name, reading, affiliation), in gojūon order."""
-    ctx.require("events.read")
+    ctx.require(Permission.EVENTS_READ)
     with ctx.db.transaction() as s:
         orgs = _org_names(s)
         rows = list(s.scalars(select(Lecturer).where(Lecturer.deleted.is_(False))))

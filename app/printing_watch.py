@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app import visits, watch
 from app.audit import record_audit
 from app.chapter import current_chapter
-from app.context import Context
+from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.members import resolve_member
@@ -485,7 +485,7 @@ def print_visit_forms(
     `out` the PDF bytes come back for a preview. Coordinators only: the sheets carry names,
     addresses and what to watch for.
     """
-    ctx.require("watch.export")
+    ctx.require(Permission.WATCH_EXPORT)
     today = today or date.today()
     if out is not None and Path(out).suffix.lower() != ".pdf":
         raise UserError(_("The output file must end in .pdf: {path}").format(path=out))
@@ -542,7 +542,7 @@ def print_visit_forms(
 
 def record_printed(ctx: Context, result: WatchPrint, destination: str) -> None:
     """Log round sheets sent to a printer from the preview (the window's Print button)."""
-    ctx.require("watch.export")
+    ctx.require(Permission.WATCH_EXPORT)
     with ctx.db.transaction() as s:
         _record(s, ctx, result, destination, None)
 

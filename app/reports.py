@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.chapter import ChapterChoice, known_chapters, resolve_chapter
-from app.context import Context
+from app.context import Context, Permission
 from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range
 from app.dates import format_fiscal_year as _format_fiscal_year
 from app.errors import PermissionDenied, UserError
@@ -398,7 +398,7 @@ def _chapters(s: Session) -> dict[str, Chapter]:
 
 def chapter_choices(ctx: Context) -> list[ChapterChoice]:
     """Every chapter this database knows, by name (headquarters: all of them)."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     return known_chapters(ctx)
 
 
@@ -462,7 +462,7 @@ def _scope_label(ctx: Context, s: Session, chapter: ChapterChoice | None) -> str
 
 def fiscal_years(ctx: Context, today: date | None = None) -> list[int]:
     """The fiscal years with events or watch-over visits, and the current one; newest first."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     years = {fiscal_year(today or date.today())}
     with ctx.db.transaction() as s:
         for (starts,) in s.execute(select(Event.starts_at).where(Event.deleted.is_(False))):
@@ -481,7 +481,7 @@ def fiscal_years(ctx: Context, today: date | None = None) -> list[int]:
 def latest_year_with_activities(ctx: Context, today: date | None = None) -> int:
     """The newest fiscal year up to this one with an activity held (the one people report
     on); this fiscal year when there is none."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     current = fiscal_year(today or date.today())
     last = datetime.combine(fiscal_year_range(current)[1], time.max)
     with ctx.db.transaction() as s:
@@ -1046,7 +1046,7 @@ def annual_report(
     """The fiscal year's report: activities (by month or by chapter/municipality), themes and
     quantities, new connections, watch-over counts and statistics. `chapter` is a chapter's
     name or id prefix (headquarters reports on one chapter)."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     _check_year(fy)
     if group_by not in GROUP_CHOICES:
         raise UserError(
@@ -1338,6 +1338,11 @@ def _watch_section(ctx: Context, today: date) -> HomeSection | None:
     due_list: Callable[..., list[Any]] | None = getattr(visits, "due_list", None)
     if due_list is None:
         return _not_yet(HOME_WATCH, title, HOME_WATCH)
+    if not ctx.actor.can(Permission.WATCH_READ_ALL) and not (
+        ctx.actor.can(Permission.WATCH_OWN) and ctx.actor.member_id
+    ):
+        # Asked for nothing the role may not see: a refusal would be audited on every paint.
+        return None
     try:
         due = due_list(ctx, today)
     except PermissionDenied:
@@ -1378,7 +1383,7 @@ def _watch_section(ctx: Context, today: date) -> HomeSection | None:
 
 
 def _events_section(ctx: Context, today: date) -> HomeSection | None:
-    if not ctx.actor.can("events.read"):
+    if not ctx.actor.can(Permission.EVENTS_READ):
         return None
     title = _("Coming events")
     start = datetime.combine(today, time.min)
@@ -1454,7 +1459,7 @@ def _events_section(ctx: Context, today: date) -> HomeSection | None:
 
 
 def _sync_section(ctx: Context, today: date) -> HomeSection | None:
-    if not ctx.actor.can("sync"):
+    if not ctx.actor.can(Permission.SYNC):
         return None
     title = _("Sync with headquarters")
     exchange = optional_module("app.sync.exchange")
@@ -1535,7 +1540,7 @@ def _sync_section(ctx: Context, today: date) -> HomeSection | None:
 
 
 def _backup_section(ctx: Context, today: date) -> HomeSection | None:
-    if not ctx.actor.can("admin"):
+    if not ctx.actor.can(Permission.ADMIN):
         return None
     title = _("Backups")
     backup = optional_module("app.backup")
@@ -1565,7 +1570,7 @@ def _backup_section(ctx: Context, today: date) -> HomeSection | None:
 
 def _members_section(ctx: Context) -> HomeSection | None:
     """Only when the roster is empty: the first thing to do in a new database."""
-    if not ctx.actor.can("roster.write"):
+    if not ctx.actor.can(Permission.ROSTER_WRITE):
         return None
     with ctx.db.transaction() as s:
         count = s.scalar(select(func.count()).select_from(Member).where(Member.deleted.is_(False)))
@@ -1585,7 +1590,7 @@ def home_overview(ctx: Context, today: date | None = None) -> list[HomeSection]:
     "not available yet" rather than failing the page.
     """
     today = today or date.today()
-    if not ctx.actor.can("reports.read"):
+    if not ctx.actor.can(Permission.REPORTS_READ):
         return []
     makers: list[Callable[[], HomeSection | None]] = [
         lambda: _watch_section(ctx, today),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -34,3 +38,30 @@ def record_take_out(
             destination=destination,
         )
     )
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+@contextmanager
+def export_transaction(ctx: Context, path: str | os.PathLike[str]) -> Iterator[Session]:
+    """One transaction for an export and its take-out entry, the file written inside it.
+
+    A write that fails rolls the entry back; a commit that fails after the file was renamed
+    into place removes the file again. Either way no file leaves without its log line, and
+    no log line names a file that was not written.
+    """
+    target = Path(path)
+    before = _identity(target)
+    try:
+        with ctx.db.transaction() as s:
+            yield s
+    except BaseException:
+        if _identity(target) != before:
+            target.unlink(missing_ok=True)
+        raise

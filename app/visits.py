@@ -14,7 +14,7 @@ from sqlalchemy import String, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.audit import record_audit
-from app.context import Context
+from app.context import Context, Permission
 from app.database import Database
 from app.errors import UserError
 from app.i18n import N_
@@ -133,7 +133,7 @@ def save_sign_checklist(ctx: Context, signs: Sequence[Sign]) -> list[Sign]:
     Signs are never deleted, only switched off (`active=False`), so old visits keep their
     labels. A built-in sign whose label is left as the default stays translated.
     """
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     with ctx.db.transaction() as s:
         before = {e["code"]: e for e in _stored_signs(s)}
         entries: list[dict[str, Any]] = []
@@ -233,8 +233,8 @@ def _clean_visit(ctx: Context, s: Session, data: VisitInput, known_signs: set[st
 
 
 def _require_visit_rights(ctx: Context) -> None:
-    if not ctx.actor.can("watch.write"):
-        ctx.require("watch.own")
+    if not ctx.actor.can(Permission.WATCH_WRITE):
+        ctx.require(Permission.WATCH_OWN)
     require_access(ctx)
 
 
@@ -382,7 +382,7 @@ def list_visits(ctx: Context, person_id: str, limit: int | None = None) -> list[
 @audited_denials
 def delete_visit(ctx: Context, visit_id: str) -> None:
     """Remove a visit logged by mistake (coordinators; kept as a tombstone for sync)."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     with ctx.db.transaction() as s:
         row, person = _load_visit(s, ctx, visit_id)
         row.deleted = True

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app import people
 from app.audit import record_audit
-from app.context import Context
+from app.context import Context, Permission
 from app.dates import fiscal_year_range
 from app.errors import PermissionDenied, UserError
 from app.i18n import N_
@@ -237,16 +237,16 @@ def audited_denials(fn: Callable[P, R]) -> Callable[P, R]:
 
 def reads_all(ctx: Context) -> bool:
     """True for coordinators: every person, not only assigned ones."""
-    return ctx.actor.can("watch.read_all")
+    return ctx.actor.can(Permission.WATCH_READ_ALL)
 
 
 def require_access(ctx: Context) -> None:
     """Refuse anyone who may not see people under watch at all (viewers)."""
     if reads_all(ctx):
         return
-    if ctx.actor.can("watch.own") and ctx.actor.member_id:
+    if ctx.actor.can(Permission.WATCH_OWN) and ctx.actor.member_id:
         return
-    ctx.require("watch.read_all")
+    ctx.require(Permission.WATCH_READ_ALL)
 
 
 def assigned_ids(member_id: str) -> Any:
@@ -494,7 +494,7 @@ def _view(s: Session, row: WatchedPerson) -> PersonView:
 
 def add_person(ctx: Context, data: PersonInput) -> PersonView:
     """Enrol a person under watch (coordinators)."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     clean = normalise_person(data)
     with ctx.db.transaction() as s:
         _check_references(s, clean)
@@ -511,7 +511,7 @@ def add_person(ctx: Context, data: PersonInput) -> PersonView:
 @audited_denials
 def update_person(ctx: Context, person_id: str, data: PersonInput) -> PersonView:
     """Change a person's details; consent on record is kept unless new consent is given."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     clean = normalise_person(data)
     with ctx.db.transaction() as s:
         row = load_person(s, ctx, person_id)
@@ -526,7 +526,7 @@ def update_person(ctx: Context, person_id: str, data: PersonInput) -> PersonView
 @audited_denials
 def record_consent(ctx: Context, person_id: str, consent: Consent) -> PersonView:
     """Record (or renew) the person's consent."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     clean = _clean_consent(consent, date.today())
     assert clean is not None
     with ctx.db.transaction() as s:
@@ -543,7 +543,7 @@ def record_consent(ctx: Context, person_id: str, consent: Consent) -> PersonView
 @audited_denials
 def end_watch(ctx: Context, person_id: str, reason: str, on: date | None = None) -> PersonView:
     """End the watch over a person (moved, in care, hospital, died, withdrew)."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     if reason not in END_REASONS:
         raise UserError(_("Unknown end reason: {value}").format(value=reason))
     with ctx.db.transaction() as s:
@@ -559,7 +559,7 @@ def end_watch(ctx: Context, person_id: str, reason: str, on: date | None = None)
 @audited_denials
 def resume_watch(ctx: Context, person_id: str) -> PersonView:
     """Take an ended watch up again."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     with ctx.db.transaction() as s:
         row = load_person(s, ctx, person_id)
         row.status = ACTIVE
@@ -754,7 +754,7 @@ def list_referral_targets(ctx: Context, kind: str | None = None) -> list[Referra
 
 def add_referral_target(ctx: Context, data: ReferralTargetInput) -> ReferralTargetView:
     """Add a support centre, council, 民生委員, doctor … to refer follow-ups to."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     clean = _clean_target(data)
     with ctx.db.transaction() as s:
         row = ReferralTarget(**clean.__dict__)
@@ -767,7 +767,7 @@ def update_referral_target(
     ctx: Context, target_id: str, data: ReferralTargetInput
 ) -> ReferralTargetView:
     """Change a referral target's name, kind, phone or note."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     clean = _clean_target(data)
     with ctx.db.transaction() as s:
         row = s.get(ReferralTarget, target_id)
@@ -781,7 +781,7 @@ def update_referral_target(
 
 def remove_referral_target(ctx: Context, target_id: str) -> None:
     """Take a referral target off the list (kept as a tombstone; old follow-ups keep its name)."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     with ctx.db.transaction() as s:
         row = s.get(ReferralTarget, target_id)
         if row is None or row.deleted:
@@ -815,7 +815,7 @@ def retention_years(ctx: Context) -> int:
 
 def set_retention_years(ctx: Context, years: int) -> None:
     """Change the retention period (coordinators)."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     if not 1 <= years <= 30:
         raise UserError(_("The retention period must be between 1 and 30 years."))
     with ctx.db.transaction() as s:
@@ -896,8 +896,8 @@ def _scrub_file(ctx: Context) -> None:
 @audited_denials
 def erase_person(ctx: Context, person_id: str) -> None:
     """Erase one person's personal data on request, keeping an anonymous shell for counts."""
-    ctx.require("watch.write")
-    ctx.require("admin")
+    ctx.require(Permission.WATCH_WRITE)
+    ctx.require(Permission.ADMIN)
     with ctx.db.transaction() as s:
         row = load_person(s, ctx, person_id)
         _blank_person(s, row)
@@ -910,7 +910,7 @@ def erasure_candidates(
     ctx: Context, years: int | None = None, today: date | None = None
 ) -> list[ErasureCandidate]:
     """People whose watch ended more than `years` (default: the setting) ago, for confirming."""
-    ctx.require("watch.write")
+    ctx.require(Permission.WATCH_WRITE)
     years = retention_years(ctx) if years is None else years
     if years < 0:
         raise UserError(_("The retention period must be between 1 and 30 years."))
@@ -939,8 +939,8 @@ def erasure_candidates(
 
 def erase_ended_before(ctx: Context, years: int | None = None, today: date | None = None) -> int:
     """Erase everyone whose watch ended more than `years` ago; returns how many."""
-    ctx.require("watch.write")
-    ctx.require("admin")
+    ctx.require(Permission.WATCH_WRITE)
+    ctx.require(Permission.ADMIN)
     ids = [c.id for c in erasure_candidates(ctx, years, today)]
     if not ids:
         return 0
@@ -964,7 +964,7 @@ def _by(s: Session, column: Any, *where: Any) -> dict[str, int]:
 
 def anonymous_counts(ctx: Context, fiscal_year: int) -> WatchCounts:
     """People under watch, visits and follow-ups in a fiscal year, as numbers only."""
-    ctx.require("reports.read")
+    ctx.require(Permission.REPORTS_READ)
     first, last = fiscal_year_range(fiscal_year)
     start = datetime.combine(first, datetime.min.time())
     end = datetime.combine(last, datetime.max.time())

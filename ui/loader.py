@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from app import accounts
 from app import chapter as chapter_service
-from app.context import Context, role_label
+from app.context import Context, Permission, role_label
 from app.database import DEFAULT_FILENAME, open_database
 from app.i18n import gettext as _
 from ui.dialogs.settings import DATA_FOLDER_KEY
@@ -152,7 +152,7 @@ class Session(QObject):
 
     def _update_menu(self) -> None:
         encrypted = self.ctx.db.encrypted
-        admin = self.ctx.actor.can("admin")
+        admin = self.ctx.actor.can(Permission.ADMIN)
         self.lock_action.setEnabled(encrypted)
         self.passphrase_action.setEnabled(encrypted)
         self.accounts_action.setEnabled(admin and self.ctx.db.path is not None)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
-from app.context import role_label
+from app.context import Permission, role_label
 from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
@@ -140,7 +140,7 @@ class MainView(QWidget):
                 raise
             return PlaceholderPage(label, later)
         page_class = getattr(page_module, cls)
-        needed: tuple[str, ...] = getattr(page_class, "required_permissions", ())
+        needed: tuple[Permission, ...] = getattr(page_class, "required_permissions", ())
         denied = _("Your account ({role}) cannot see this page. Ask your coordinator.").format(
             role=role_label(self.ctx.actor.role)
         )

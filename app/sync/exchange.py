@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.backup import backup_before_change
 from app.clock import Stamp
-from app.context import Context
+from app.context import Context, Permission
 from app.database import Database
 from app.errors import UserError
 from app.fileio import read_file, write_atomically
@@ -58,7 +58,7 @@ from app.sync.rows import (
     travelling_columns,
     version_node,
 )
-from app.takeout import record_take_out
+from app.takeout import export_transaction, record_take_out
 from db import migrate
 from db.models import SYNCED_MODELS, Chapter, Conflict, LocalMeta, Setting, SyncPeer
 
@@ -68,6 +68,10 @@ KIND_FROM_CHAPTER = "chapter-changes"
 KIND_FROM_HQ = "hq-changes"
 PARTY_SETTING = "sync.party"
 STATE_SETTING = "sync.state."
+# This copy of the chapter: made at join, carried in every package to headquarters, which
+# takes packages for one chapter from one copy only (two databases joined with one setup
+# file would otherwise both claim to be the chapter and overwrite each other's rows).
+REPLICA_SETTING = "sync.replica"
 SENT_LOG_SIZE = 1000
 APPLIED_LOG_SIZE = 200
 PACKAGE_SUFFIX = ".tsync"
@@ -240,33 +244,18 @@ def _people(tables: Mapping[str, dict[str, Any]]) -> int:
     return len(people)
 
 
-def write_package(
-    ctx: Context,
+def _collect(
     s: Session,
-    path: Path,
-    *,
-    keys: PartyKeys,
-    peer: SyncPeer,
-    kind: str,
+    node: str,
+    since: int,
+    upto: int,
     chapter_id: str,
-    full: bool,
-    what: str,
-) -> ExportResult:
-    """Build, seal and write one package to `peer` in the caller's transaction.
-
-    The file is written before the transaction commits: if writing fails nothing is
-    recorded; if the commit failed after writing, the receipt for this package would later
-    look unknown, which only makes this database send everything again.
-    """
-    db = ctx.db
-    node = db.clock.node
-    state = load_state(s, peer.id)
-    since = 0 if full else outbox_since(state, node)
-    upto = current_seq(s)
-    to_hq = kind == KIND_FROM_CHAPTER
+    to_hq: bool,
+    tables: dict[str, dict[str, Any]],
+    counts: dict[str, int],
+) -> None:
+    """Add the rows of the change feed in (since, upto] that the package may carry."""
     conn = s.connection()
-    tables: dict[str, dict[str, Any]] = {}
-    counts: dict[str, int] = {}
     for name, table in TABLES.items():
         columns = travelling_columns(table)
         result = conn.execute(
@@ -283,8 +272,56 @@ def write_package(
             values.append(record[-1] if version_node(version) == node else "")
             rows.append(values)
         if rows:
-            tables[name] = {"columns": columns, "rows": rows}
-            counts[name] = len(rows)
+            block = tables.setdefault(name, {"columns": columns, "rows": []})
+            block["rows"].extend(rows)
+            counts[name] = counts.get(name, 0) + len(rows)
+
+
+def write_package(
+    ctx: Context,
+    s: Session,
+    path: Path,
+    *,
+    keys: PartyKeys,
+    peer: SyncPeer,
+    kind: str,
+    chapter_id: str,
+    full: bool,
+    what: str,
+) -> ExportResult:
+    """Build, seal and write one package to `peer` in the caller's transaction.
+
+    The take-out entry is added (and travels in the package) before the file is written, in
+    the same transaction: if writing fails nothing is recorded; the caller opens that
+    transaction with `export_transaction`, which removes the file if the commit fails.
+    """
+    db = ctx.db
+    node = db.clock.node
+    state = load_state(s, peer.id)
+    since = 0 if full else outbox_since(state, node)
+    upto = current_seq(s)
+    to_hq = kind == KIND_FROM_CHAPTER
+    tables: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    _collect(s, node, since, upto, chapter_id, to_hq, tables, counts)
+    people = _people(tables)
+    special = any(name in tables for name in WATCH_TABLES)
+    record_take_out(
+        s,
+        ctx,
+        action="sync",
+        what=what,
+        people=people,
+        special_care=special,
+        encrypted=True,
+        destination=str(path),
+    )
+    s.flush()
+    # The entry of this very export travels in it: left for the next package it would always
+    # be waiting, and the Home page would never say that everything was sent.
+    entry_upto = current_seq(s)
+    _collect(s, node, upto, entry_upto, chapter_id, to_hq, tables, counts)
+    upto = entry_upto
     package_id = str(uuid.uuid4())
     payload = {
         "format": PAYLOAD_FORMAT,
@@ -298,6 +335,8 @@ def write_package(
         "receipt": state["recv"],
         "tables": tables,
     }
+    if to_hq:
+        payload["replica"] = _replica(s)
     data = seal(
         json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         sender=keys,
@@ -311,19 +350,7 @@ def write_package(
     )
     state["sent"] = (state["sent"] + [[package_id, node, upto]])[-SENT_LOG_SIZE:]
     _save_state(s, peer.id, state)
-    people = _people(tables)
-    special = any(name in tables for name in WATCH_TABLES)
     total = sum(counts.values())
-    record_take_out(
-        s,
-        ctx,
-        action="sync",
-        what=what,
-        people=people,
-        special_care=special,
-        encrypted=True,
-        destination=str(path),
-    )
     write_atomically(path, data)
     return ExportResult(path, package_id, counts, total, people, special, since == 0)
 
@@ -446,6 +473,8 @@ def _parse_payload(opened: OpenedPackage) -> dict[str, Any]:
         raise _damaged("payload: receipt")
     if not isinstance(payload.get("tables"), dict):
         raise _damaged("payload: tables")
+    if not isinstance(payload.get("replica", ""), str):
+        raise _damaged("payload: replica")
     return payload
 
 
@@ -520,6 +549,40 @@ def _package_time(header: Mapping[str, Any]) -> datetime:
     return datetime.fromisoformat(header["created_at"]).astimezone().replace(tzinfo=None)
 
 
+def _replica(s: Session) -> str:
+    row = s.get(Setting, REPLICA_SETTING)
+    return str(row.value) if row is not None and row.value else ""
+
+
+def _check_replica(state: dict[str, Any], payload: Mapping[str, Any], peer: SyncPeer) -> None:
+    """At headquarters: the first copy of a chapter to send a package is the chapter; a
+    package from another copy (the same setup file joined twice) is refused whole."""
+    if payload["kind"] != KIND_FROM_CHAPTER:
+        return
+    replica = payload.get("replica", "")
+    known = state.get("replica", "")
+    if replica and known and replica != known:
+        raise PackageRefused(
+            _(
+                "This package comes from a second database joined with the setup file of "
+                "{chapter}; headquarters already takes that chapter's packages from another "
+                "one. Nothing was changed. Keep working in one database only; if the other "
+                "one is gone for good, run “hq release {chapter}” at headquarters, then "
+                "import this package again."
+            ).format(chapter=peer.name)
+        )
+    if replica:
+        state["replica"] = replica
+
+
+def release_replica(s: Session, peer: SyncPeer) -> bool:
+    """Forget which copy of a chapter headquarters takes packages from; True if one was known."""
+    state = load_state(s, peer.id)
+    known = bool(state.pop("replica", ""))
+    _save_state(s, peer.id, state)
+    return known
+
+
 def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResult:
     """Merge a read package and move the positions and receipts, in the caller's transaction.
 
@@ -534,6 +597,7 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
     state = load_state(s, peer.id)
     if package.package_id in state["applied"]:
         raise PackageRepeated()
+    _check_replica(state, payload, peer)
     merged: MergeResult = merge_rows(s, db, package.rows)
 
     node = payload["node"]
@@ -638,8 +702,8 @@ def _require_chapter(ctx: Context, s: Session) -> tuple[PartyKeys, SyncPeer]:
 def sync_export(ctx: Context, path: str | Path, *, full: bool = False) -> ExportResult:
     """Write the package for headquarters: every row changed since its last receipt
     (everything with `full`), signed by this chapter and encrypted to headquarters."""
-    ctx.require("sync")
-    with ctx.db.transaction() as s:
+    ctx.require(Permission.SYNC)
+    with export_transaction(ctx, path) as s:
         keys, hq = _require_chapter(ctx, s)
         return write_package(
             ctx,
@@ -656,7 +720,7 @@ def sync_export(ctx: Context, path: str | Path, *, full: bool = False) -> Export
 
 def sync_import(ctx: Context, path: str | Path) -> ImportResult:
     """Apply a package from headquarters (shared directories, this chapter's rows, receipt)."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         _require_chapter(ctx, s)
     with ctx.db.session(stamp=False) as s, s.begin():
@@ -704,7 +768,7 @@ def _age_days(moment: datetime | None, now: datetime) -> float | None:
 
 def sync_status(ctx: Context) -> SyncStatus:
     """Waiting rows per table, the last receipt and package, open conflicts; at HQ, chapters."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     now = datetime.now()
     with db.transaction() as s:
@@ -847,7 +911,7 @@ def _current_json(s: Session, table_name: str, row_id: str) -> dict[str, Any]:
 
 def list_conflicts(ctx: Context) -> list[ConflictView]:
     """Open conflicts, newest first."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         views = []
         for c in s.scalars(
@@ -879,7 +943,7 @@ def _get_conflict(s: Session, conflict_id: str) -> Conflict:
 
 def conflict_detail(ctx: Context, conflict_id: str) -> ConflictDetail:
     """The row as kept now and the edit that lost, field by field."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         c = _get_conflict(s, conflict_id)
         current = _current_json(s, c.table_name, c.row_id)
@@ -904,7 +968,7 @@ def resolve_conflict(ctx: Context, conflict_id: str, *, keep_other: bool) -> Non
     """Decide a conflict. Keeping the other version applies it again as a new edit, with a
     fresh version, so it wins everywhere once it has travelled; keeping the current one only
     closes the conflict."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     with ctx.db.transaction() as s:
         c = _get_conflict(s, conflict_id)
         if keep_other:
@@ -950,7 +1014,7 @@ def join(ctx: Context, setup_path: str | Path, code: str) -> JoinResult:
     """
     from app.sync.crypto import read_setup
 
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     db = ctx.db
     info = read_setup(setup_path, code)
     if info.schema_version > SCHEMA_VERSION:
@@ -1000,6 +1064,8 @@ def join(ctx: Context, setup_path: str | Path, code: str) -> JoinResult:
         set_setting(s, "chapter_id", chapter_id)
         set_setting(s, "mode", "chapter")
         set_setting(s, PARTY_SETTING, info.chapter_keys.to_dict())
+        if not _replica(s):
+            set_setting(s, REPLICA_SETTING, secrets.token_hex(16))
         s.flush()
         if existing is None:
             s.add(

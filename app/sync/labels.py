@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Table, select
 
-from app.context import Context
+from app.context import Context, Permission
 from app.dates import format_date
 from app.events import (
     KINDS,
@@ -530,7 +530,7 @@ def readable_conflict(ctx: Context, detail: ConflictDetail) -> ReadableConflict:
     """A conflict for people (`detail` from `exchange.conflict_detail`): fields labelled, in
     reading order, bookkeeping left out, "Deleted" only when the versions disagree on it,
     referenced records by name; the title names the record (falling back to `detail.label`)."""
-    ctx.require("sync")
+    ctx.require(Permission.SYNC)
     table, fields = detail.table, detail.fields
     kept = {p.name: p.kept for p in fields}
     other = {p.name: p.other for p in fields}

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, members
-from app.context import ROLES, VISITOR, role_label
+from app.context import ROLES, VISITOR, Permission, role_label
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.dialogs.first_start import recovery_key_label
@@ -252,7 +252,7 @@ class AccountsDialog(BaseDialog):
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(_("Accounts"), parent)
-        ctx.require("admin")
+        ctx.require(Permission.ADMIN)
         self.ctx = ctx
         self.first = FirstAccountForm()
         self.first.create_button.clicked.connect(self.make_first_account)
@@ -385,7 +385,7 @@ class AccountsDialog(BaseDialog):
         if edit.ctx is not self.ctx:
             self.ctx = edit.ctx
             self.context_changed.emit(edit.ctx)
-        if self.ctx.actor.can("admin"):
+        if self.ctx.actor.can(Permission.ADMIN):
             self.refresh()
         else:
             self.accept()  # no longer a coordinator: this dialog is not theirs any more

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
+from app.context import Permission
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.language import apply_language
@@ -44,7 +45,7 @@ class SettingsDialog(BaseDialog):
         self.prefs = chapter_service.load_preferences(ctx)
         info = chapter_service.current_chapter(ctx)
         self.chapter_name = QLineEdit(info.name if info else "")
-        self.chapter_name.setEnabled(ctx.actor.can("admin"))
+        self.chapter_name.setEnabled(ctx.actor.can(Permission.ADMIN))
         self.language = QComboBox()
         self.language.addItem("日本語", "ja")
         self.language.addItem("English", "en")
@@ -115,7 +116,7 @@ class SettingsDialog(BaseDialog):
         name = self.chapter_name.text()
 
         def store() -> None:
-            if self.ctx.actor.can("admin") and name.strip():
+            if self.ctx.actor.can(Permission.ADMIN) and name.strip():
                 chapter_service.rename_chapter(self.ctx, name)
             chapter_service.save_preferences(self.ctx, prefs)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
+from app.context import Permission
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
@@ -130,7 +131,7 @@ class VisitDialog(BaseDialog):
             self.person.volunteer_ids[0] if self.person.volunteer_ids else ""
         )
         self.visitor.setCurrentIndex(max(0, self.visitor.findData(default_visitor)))
-        self.visitor.setEnabled(ctx.actor.can("watch.read_all"))
+        self.visitor.setEnabled(ctx.actor.can(Permission.WATCH_READ_ALL))
         self.method = QComboBox()
         fill_combo(self.method, watch.METHODS, self.person.preferred_method)
         self.contact_result = QComboBox()

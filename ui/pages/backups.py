@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import backup, i18n
+from app.context import Permission
 from app.dates import format_date
 from app.i18n import gettext as _
 from ui import files
@@ -117,12 +118,12 @@ class BackupsPage(QWidget):
     """Backups of this chapter's data, and putting one back."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("admin",)
+    required_permissions: tuple[Permission, ...] = (Permission.ADMIN,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        admin = ctx.actor.can("admin")
+        admin = ctx.actor.can(Permission.ADMIN)
         intro = QLabel(
             _(
                 "Tsunagu makes a backup every day when you close it, and before every import "

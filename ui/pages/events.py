@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import event_print, events
+from app.context import Permission
 from app.dates import fiscal_year, format_fiscal_year
 from app.i18n import current_language
 from app.i18n import gettext as _
@@ -74,12 +75,12 @@ class EventsPage(QWidget):
     the chosen event; buttons for the forms, the reception desk and every print."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("events.read",)
+    required_permissions: tuple[Permission, ...] = (Permission.EVENTS_READ,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.writable = ctx.actor.can("events.write")
+        self.writable = ctx.actor.can(Permission.EVENTS_WRITE)
         self.model = EventTableModel(self)
         self.reg_model = RegistrationTableModel(self)
         self.current: EventView | None = None
@@ -235,6 +236,10 @@ class EventsPage(QWidget):
             self.reception_button,
         ):
             b.setVisible(self.writable)
+        # Lists of people are a coordinator's: a visitor sees the flyer only, no dead buttons.
+        people = ctx.actor.can(Permission.EVENTS_PEOPLE)
+        for kind, button in self.print_buttons.items():
+            button.setVisible(kind not in event_print.PERSONAL or people)
         self.refresh()
 
     # --- the event list --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import members
+from app.context import Permission
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
@@ -38,7 +39,7 @@ class MembersPage(QWidget):
     """The roster: a search box over a list that stays smooth at 100,000 members."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("roster.read",)
+    required_permissions: tuple[Permission, ...] = (Permission.ROSTER_READ,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,10 +119,10 @@ class MembersPage(QWidget):
         shortcut(self, QKeySequence("Ctrl+N"), self.add_member)
         shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
         shortcut(self.table, QKeySequence(Qt.Key.Key_Return), self.edit_member, local=True)
-        writable = ctx.actor.can("roster.write")
+        writable = ctx.actor.can(Permission.ROSTER_WRITE)
         for b in (self.add_button, self.edit_button, self.retire_button, self.import_button):
             b.setVisible(writable)
-        self.export_button.setVisible(ctx.actor.can("roster.export"))
+        self.export_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -175,7 +176,7 @@ class MembersPage(QWidget):
         from ui.dialogs.member import MemberDialog
 
         member_id = self.current_id()
-        if member_id is None or not self.ctx.actor.can("roster.write"):
+        if member_id is None or not self.ctx.actor.can(Permission.ROSTER_WRITE):
             return
         dialog = Operation(self, lambda: MemberDialog(self.ctx, member_id, self)).value()
         if dialog is not None and dialog.exec():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import partners
+from app.context import Permission
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
@@ -86,7 +87,7 @@ class DirectoryTab(QWidget):
         self.remove_button.clicked.connect(self.remove)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._buttons())
-        writable = ctx.actor.can("events.write")
+        writable = ctx.actor.can(Permission.EVENTS_WRITE)
         for b in (self.new_button, self.edit_button, self.remove_button):
             b.setVisible(writable)
         self.refresh()
@@ -151,7 +152,7 @@ class PartnersPage(QWidget):
     """Organisations (co-ops, councils, food banks …) and lecturers, for the event forms."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("events.read",)
+    required_permissions: tuple[Permission, ...] = (Permission.EVENTS_READ,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)

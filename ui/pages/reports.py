@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
+from app.context import Permission
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.printing_report import render_annual_report
@@ -109,7 +110,7 @@ class ReportsPage(QWidget):
     """Choose a year (and how to group it); read the activities, figures and charts; print."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("reports.read",)
+    required_permissions: tuple[Permission, ...] = (Permission.REPORTS_READ,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import hq
+from app.context import Permission
 from app.i18n import gettext as _
 from app.sync import exchange
 from ui import files
@@ -54,7 +55,7 @@ class SyncPage(QWidget):
     """Sync with headquarters by file (a USB stick or an e-mail attachment)."""
 
     # Any one of these lets an account see the page (checked by the main view).
-    required_permissions: tuple[str, ...] = ("sync",)
+    required_permissions: tuple[Permission, ...] = (Permission.SYNC,)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,7 +122,7 @@ class SyncPage(QWidget):
     def refresh(self) -> None:
         """Read the status again."""
         self.is_hq = self.ctx.db.mode == "hq"
-        allowed = self.ctx.actor.can("sync")
+        allowed = self.ctx.actor.can(Permission.SYNC)
         read = Operation(
             self,
             lambda: (

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import printing_watch, visits, watch
+from app.context import Permission
 from app.dates import fiscal_year
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm
@@ -67,15 +68,19 @@ class WatchPage(QWidget):
 
     # Any one of these lets an account see the page (checked by the main view); a viewer
     # (reports.read) gets the anonymous counts.
-    required_permissions: tuple[str, ...] = ("watch.read_all", "watch.own", "reports.read")
+    required_permissions: tuple[Permission, ...] = (
+        Permission.WATCH_READ_ALL,
+        Permission.WATCH_OWN,
+        Permission.REPORTS_READ,
+    )
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.allowed = ctx.actor.can("watch.read_all") or (
-            ctx.actor.can("watch.own") and bool(ctx.actor.member_id)
+        self.allowed = ctx.actor.can(Permission.WATCH_READ_ALL) or (
+            ctx.actor.can(Permission.WATCH_OWN) and bool(ctx.actor.member_id)
         )
-        self.coordinator = ctx.actor.can("watch.write")
+        self.coordinator = ctx.actor.can(Permission.WATCH_WRITE)
         layout = QVBoxLayout(self)
         if not self.allowed:
             self._counts_only(layout)
@@ -172,8 +177,8 @@ class WatchPage(QWidget):
             self.settings_button,
         ):
             b.setVisible(self.coordinator)
-        self.print_button.setVisible(ctx.actor.can("watch.export"))
-        self.erase_button.setVisible(self.coordinator and ctx.actor.can("admin"))
+        self.print_button.setVisible(ctx.actor.can(Permission.WATCH_EXPORT))
+        self.erase_button.setVisible(self.coordinator and ctx.actor.can(Permission.ADMIN))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
