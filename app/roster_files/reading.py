@@ -17,7 +17,7 @@ from app.errors import UserError
 from app.fileio import read_file
 from app.i18n import gettext as _
 from app.roster_files.mapping import NAME_FIELDS, guess_mapping
-from app.text.safety import MAX_CELL_CHARS
+from app.text.safety import MAX_CELL_CHARS, from_spreadsheet
 
 Format = Literal["csv", "xlsx"]
 Record = tuple[int, list[str]]
@@ -235,7 +235,8 @@ def _parse_csv(text: str, delimiter: str, strict: bool, records: list[Record], n
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     for line, cells in enumerate(reader, start=1):
         check_size(line, cells, name)
-        records.append((line, [_clean(cell) for cell in cells]))
+        # The apostrophe our own export put before a would-be formula (app/text/safety.py).
+        records.append((line, [from_spreadsheet(_clean(cell)) for cell in cells]))
 
 
 def _csv_rows(path: Path) -> tuple[list[Record], str]:

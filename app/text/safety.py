@@ -19,16 +19,27 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
+def _would_run(value: str) -> bool:
+    """True when Excel would read `value` (after any apostrophes) as a formula."""
+    value = value.lstrip("'")
+    if not value or not value.startswith(_FORMULA_STARTS):
+        return False
+    return value != "-" and _NUMBER_RE.fullmatch(value) is None
+
+
 def spreadsheet_safe(value: str) -> str:
     """`value` as a CSV cell Excel shows as text: a leading ' before a would-be formula.
 
-    Numbers such as -5 or -1.5 and a lone "-" placeholder stay as they are.
+    Numbers such as -5 or -1.5 and a lone "-" placeholder stay as they are. A value that
+    itself starts with apostrophes before a formula gets one more, so that from_spreadsheet
+    gives back exactly what was written.
     """
-    if not value or not value.startswith(_FORMULA_STARTS):
-        return value
-    if value == "-" or _NUMBER_RE.fullmatch(value):
-        return value
-    return "'" + value
+    return "'" + value if _would_run(value) else value
+
+
+def from_spreadsheet(value: str) -> str:
+    """The value spreadsheet_safe was given: its added apostrophe taken off again."""
+    return value[1:] if value.startswith("'") and _would_run(value[1:]) else value
 
 
 def bad_name_char(value: str) -> str | None:

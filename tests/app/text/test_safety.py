@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.errors import UserError
 from app.text.safety import (
     BIDI_CONTROLS,
+    from_spreadsheet,
     refuse_bad_name,
     shown,
     spreadsheet_safe,
@@ -24,6 +25,11 @@ def test_no_cell_starts_a_formula_unless_it_is_a_plain_number(value: str) -> Non
     assert safe in (value, "'" + value)
     if safe and safe[0] in FORMULA_STARTS:
         assert safe == "-" or float(safe) == float(safe)  # a number: data, not a formula
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r0123456789.eEa ")) | st.text())
+def test_reading_back_gives_what_was_written(value: str) -> None:
+    assert from_spreadsheet(spreadsheet_safe(value)) == value
 
 
 @given(st.sampled_from(FORMULA_STARTS), st.text())
