@@ -94,11 +94,11 @@ def _register_core(sub: Any) -> None:
     p.set_defaults(handler=cmd_members_list)
     p = msub.add_parser("lapsed", help=_("regulars not seen for some months, newest absence first"))
     p.add_argument(
-        "--months", type=int, default=3, metavar="N", help=_("not seen for N months (3)")
+        "--months", type=argtypes.count, default=3, metavar="N", help=_("not seen for N months (3)")
     )
     p.add_argument(
         "--min-visits",
-        type=int,
+        type=argtypes.count,
         default=3,
         metavar="K",
         help=_("came at least K times in the twelve months before (3)"),

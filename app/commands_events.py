@@ -81,9 +81,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_copy)
     p = esub.add_parser("export-ics", help=_("events as a calendar file (.ics) for phones"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.add_argument(
-        "--fiscal-year", type=int, metavar="Y", help=_("only fiscal year Y (April–March)")
+        "--fiscal-year",
+        type=argtypes.fiscal_year,
+        metavar="Y",
+        help=_("only fiscal year Y (April–March)"),
     )
     p.set_defaults(handler=cmd_events_export_ics)
 
