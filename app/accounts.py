@@ -41,6 +41,7 @@ from app.database import (
 )
 from app.errors import PermissionDenied, UserError
 from app.i18n import gettext as _
+from app.text.safety import refuse_bad_name
 from db.engine import is_url
 from db.models import Member, Setting, User
 
@@ -106,7 +107,7 @@ def check_new_passphrase(passphrase: str, again: str | None = None) -> None:
 
 
 def _check_name(name: str) -> str:
-    name = name.strip()
+    name = refuse_bad_name(name.strip())
     if not name:
         raise UserError(_("The account needs a name."))
     if len(name) > MAX_NAME:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app import i18n
+from app import argtypes, i18n
 from app.errors import UserError
 from app.i18n import gettext as _
 
@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tsunagu", description=_("Tsunagu: the chapter's roster, events and watch-over.")
     )
-    parser.add_argument("--db", metavar="PATH|URL", help=_("database file or server URL"))
+    parser.add_argument(
+        "--db", type=argtypes.text, metavar="PATH|URL", help=_("database file or server URL")
+    )
     parser.add_argument(
         "--self-test", action="store_true", help=_("check the database and printing, then exit")
     )

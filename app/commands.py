@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app import chapter, members
+from app import argtypes, chapter, members
 from app.cli import EXIT_OK, print_json, say
 from app.context import Context
 from app.errors import UserError
@@ -63,7 +63,9 @@ def register(sub: Any) -> None:
 
 def _register_core(sub: Any) -> None:
     p = sub.add_parser("init", help=_("create a new chapter database"))
-    p.add_argument("--chapter", metavar="NAME", default="", help=_("the chapter's name"))
+    p.add_argument(
+        "--chapter", type=argtypes.text, metavar="NAME", default="", help=_("the chapter's name")
+    )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help=_("create a database filled with demo data"))
@@ -72,29 +74,31 @@ def _register_core(sub: Any) -> None:
     m = sub.add_parser("members", help=_("the member roster"))
     msub = m.add_subparsers(dest="members_command")
     p = msub.add_parser("import", help=_("import a CSV or XLSX roster"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.add_argument("--dry-run", action="store_true", help=_("check the file, change nothing"))
     p.set_defaults(handler=cmd_members_import)
     p = msub.add_parser("export", help=_("export the roster as CSV or XLSX"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.add_argument("--encoding", choices=["utf-8", "cp932"], default=None)
     p.add_argument(
         "--replace", action="store_true", help=_("replace characters cp932 lacks with 〓")
     )
     p.set_defaults(handler=cmd_members_export)
     p = msub.add_parser("list", help=_("list members in gojūon order"))
-    p.add_argument("--search", default="", metavar="TEXT")
+    p.add_argument("--search", type=argtypes.text, default="", metavar="TEXT")
     p.add_argument("--all", action="store_true", help=_("include retired members"))
-    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
+    p.add_argument(
+        "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_list)
     p = msub.add_parser("lapsed", help=_("regulars not seen for some months, newest absence first"))
     p.add_argument(
-        "--months", type=int, default=3, metavar="N", help=_("not seen for N months (3)")
+        "--months", type=argtypes.count, default=3, metavar="N", help=_("not seen for N months (3)")
     )
     p.add_argument(
         "--min-visits",
-        type=int,
+        type=argtypes.count,
         default=3,
         metavar="K",
         help=_("came at least K times in the twelve months before (3)"),

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app import backup
+from app import argtypes, backup
 from app.cli import EXIT_OK, say
 from app.commands import opened
 from app.commands_users import account_credentials
@@ -19,11 +19,11 @@ from db.engine import is_url
 def register(sub: Any) -> None:
     """Add `backup` and `restore` to the parser."""
     p = sub.add_parser("backup", help=_("write a checked copy of the database"))
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE")
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help=_("replace the database with a backup"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.set_defaults(handler=cmd_restore)
 
 

@@ -40,10 +40,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from app import events
+from app import argtypes, events
 from app.cli import EXIT_OK, print_json, say
 from app.commands import chapter_id_of, opened
 from app.dates import format_date, parse_date
@@ -57,17 +56,22 @@ def register(sub: Any) -> None:
     esub = e.add_subparsers(dest="events_command")
     p = esub.add_parser("list", help=_("list events by date"))
     p.add_argument(
-        "--fiscal-year", type=int, metavar="Y", help=_("only fiscal year Y (April–March)")
+        "--fiscal-year",
+        type=argtypes.fiscal_year,
+        metavar="Y",
+        help=_("only fiscal year Y (April–March)"),
     )
-    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
+    p.add_argument(
+        "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_list)
     p = esub.add_parser("show", help=_("one event with its registrations"))
-    p.add_argument("event", metavar="EVENT")
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_show)
     p = esub.add_parser("import", help=_("import events from JSON, CSV or XLSX"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.set_defaults(handler=cmd_events_import)
     p = esub.add_parser(
         "copy", help=_("a new planned event like EVENT on another date (no registrations)")
@@ -77,9 +81,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_copy)
     p = esub.add_parser("export-ics", help=_("events as a calendar file (.ics) for phones"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.add_argument(
-        "--fiscal-year", type=int, metavar="Y", help=_("only fiscal year Y (April–March)")
+        "--fiscal-year",
+        type=argtypes.fiscal_year,
+        metavar="Y",
+        help=_("only fiscal year Y (April–March)"),
     )
     p.set_defaults(handler=cmd_events_export_ics)
 

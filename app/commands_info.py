@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from app import about, postal
+from app import about, argtypes, postal
 from app.cli import EXIT_OK, say
 from app.i18n import gettext as _
 
@@ -27,7 +26,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_postal_version)
     psub = p.add_subparsers(dest="postal_command")
     u = psub.add_parser("update", help=_("install a newer postal-code table"))
-    u.add_argument("file", type=Path)
+    u.add_argument("file", type=argtypes.path)
     u.add_argument("--force", action="store_true", help=_("install even when it is not newer"))
     u.set_defaults(handler=cmd_postal_update)
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import event_print, events
+from app import argtypes, event_print, events
 from app.cli import EXIT_OK, say
 from app.commands import opened
 from app.dates import parse_date
@@ -46,10 +46,11 @@ def register(sub: Any) -> None:
     }
     for kind, text in helps.items():
         p = psub.add_parser(kind, help=text)
-        p.add_argument("event", metavar="EVENT")
-        p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+        p.add_argument("event", type=argtypes.text, metavar="EVENT")
+        p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
         p.add_argument(
             "--template",
+            type=argtypes.text,
             default="",
             metavar="NAME",
             help=_("one of: {choices}").format(choices=", ".join(event_print.templates_for(kind))),
@@ -57,10 +58,14 @@ def register(sub: Any) -> None:
         if kind == event_print.FLYER:
             p.add_argument("--paper", default="A4", choices=["A4", "B5"])
         p.add_argument(
-            "--date", default="", metavar="YYYY-MM-DD", help=_("which date of a monthly event")
+            "--date",
+            type=argtypes.text,
+            default="",
+            metavar="YYYY-MM-DD",
+            help=_("which date of a monthly event"),
         )
         if kind == event_print.CAFE_GRID:
-            p.add_argument("--fiscal-year", type=int, metavar="Y")
+            p.add_argument("--fiscal-year", type=argtypes.fiscal_year, metavar="Y")
         p.set_defaults(handler=cmd_print_event, print_kind=kind)
 
 

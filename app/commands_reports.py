@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app import argtypes
 from app.cli import EXIT_OK, print_json, say
 from app.commands import opened
 from app.errors import UserError
@@ -32,24 +33,28 @@ def register(sub: Any) -> None:
     """Add `print annual-report` and `reports stats`."""
     psub = print_subparsers(sub)
     p = psub.add_parser("annual-report", help=_("the fiscal year's activity report (A4 PDF)"))
-    p.add_argument("--fiscal-year", type=int, required=True, metavar="Y")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--fiscal-year", type=argtypes.fiscal_year, required=True, metavar="Y")
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
     p.add_argument(
         "--by",
         choices=GROUP_CHOICES,
         default=GROUP_BY_MONTH,
         help=_("group the activities by month or by chapter/municipality"),
     )
-    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
+    p.add_argument(
+        "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
+    )
     p.set_defaults(handler=cmd_print_annual_report)
 
     r = sub.add_parser("reports", help=_("figures of a fiscal year"))
     rsub = r.add_subparsers(dest="reports_command")
     p = rsub.add_parser("stats", help=_("statistics of a fiscal year (no personal data)"))
-    p.add_argument("--fiscal-year", type=int, required=True, metavar="Y")
+    p.add_argument("--fiscal-year", type=argtypes.fiscal_year, required=True, metavar="Y")
     p.add_argument("--json", action="store_true")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx")
-    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
+    p.add_argument("-o", "--output", type=argtypes.path, metavar="FILE.xlsx")
+    p.add_argument(
+        "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
+    )
     p.set_defaults(handler=cmd_reports_stats)
 
 

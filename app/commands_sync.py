@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app import hq
+from app import argtypes, hq
 from app.cli import EXIT_OK, print_json, say
 from app.commands import opened
 from app.errors import UserError
@@ -23,20 +23,21 @@ def register(sub: Any) -> None:
     s = sub.add_parser("sync", help=_("exchange packages with headquarters"))
     ssub = s.add_subparsers(dest="sync_command")
     p = ssub.add_parser("export", help=_("write the package for headquarters"))
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE")
     p.add_argument("--full", action="store_true", help=_("every row, not only the changes"))
     p.set_defaults(handler=cmd_sync_export)
     p = ssub.add_parser("import", help=_("apply a package from headquarters"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=argtypes.path)
     p.set_defaults(handler=cmd_sync_import)
     p = ssub.add_parser("status", help=_("what waits to go, the last receipt, conflicts"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync_status)
 
     p = sub.add_parser("join", help=_("make this database the chapter in a setup file"))
-    p.add_argument("setup", type=Path, metavar="SETUP")
+    p.add_argument("setup", type=argtypes.path, metavar="SETUP")
     p.add_argument(
         "--code",
+        type=argtypes.text,
         default=None,
         metavar="CODE",
         help=_("the one-time setup code (else TSUNAGU_SETUP_CODE, else asked)"),
@@ -48,15 +49,15 @@ def register(sub: Any) -> None:
     p = hsub.add_parser("init", help=_("make this database headquarters"))
     p.set_defaults(handler=cmd_hq_init)
     p = hsub.add_parser("add-chapter", help=_("register a chapter and write its setup file"))
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="SETUP")
+    p.add_argument("name", type=argtypes.text, metavar="NAME")
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="SETUP")
     p.set_defaults(handler=cmd_hq_add_chapter)
     p = hsub.add_parser("import", help=_("merge chapters' packages"))
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("files", type=argtypes.path, nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_hq_import)
     p = hsub.add_parser("export", help=_("write the package for one chapter"))
-    p.add_argument("chapter", metavar="CHAPTER")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    p.add_argument("chapter", type=argtypes.text, metavar="CHAPTER")
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE")
     p.set_defaults(handler=cmd_hq_export)
     p = hsub.add_parser(
         "release",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import secrets
 import sys
 from typing import Any
 
-from app import accounts
+from app import accounts, argtypes
 from app.audit import read_audit
 from app.cli import EXIT_OK, print_json, say
 from app.context import ROLES, Context, Permission, role_label
@@ -45,8 +44,8 @@ def _ask_secret(prompt: str) -> str:
 
 def account_credentials() -> tuple[str, str]:
     """The acting account: TSUNAGU_USER / TSUNAGU_PASSPHRASE, else asked in a terminal."""
-    name = os.environ.get(USER_ENV, "").strip()
-    passphrase = os.environ.get(PASSPHRASE_ENV, "")
+    name = argtypes.environment(USER_ENV).strip()
+    passphrase = argtypes.environment(PASSPHRASE_ENV)
     if name and passphrase:
         return name, passphrase
     if not _interactive():
@@ -65,7 +64,7 @@ def account_credentials() -> tuple[str, str]:
 
 def new_passphrase(for_name: str) -> str:
     """A new passphrase: TSUNAGU_NEW_PASSPHRASE, else asked twice in a terminal."""
-    given = os.environ.get(NEW_PASSPHRASE_ENV, "")
+    given = argtypes.environment(NEW_PASSPHRASE_ENV)
     if given:
         accounts.check_new_passphrase(given)
         return given
@@ -84,8 +83,8 @@ def new_passphrase(for_name: str) -> str:
 
 def first_coordinator() -> tuple[str, str]:
     """The first coordinator of a new database: from the environment, else asked."""
-    name = os.environ.get(USER_ENV, "").strip()
-    passphrase = os.environ.get(PASSPHRASE_ENV, "")
+    name = argtypes.environment(USER_ENV).strip()
+    passphrase = argtypes.environment(PASSPHRASE_ENV)
     if name and passphrase:
         accounts.check_new_passphrase(passphrase)
         return name, passphrase
@@ -121,8 +120,8 @@ def _create(args: argparse.Namespace, location: str | None) -> Context:
         return ctx
     if getattr(args, "command", None) == "demo":
         ctx, recovery = accounts.create_database(location, *accounts.DEMO_COORDINATOR)
-        name = os.environ.get(USER_ENV, "").strip()
-        passphrase = os.environ.get(PASSPHRASE_ENV, "")
+        name = argtypes.environment(USER_ENV).strip()
+        passphrase = argtypes.environment(PASSPHRASE_ENV)
         demo_names = {accounts.DEMO_COORDINATOR[0], accounts.DEMO_VISITOR[0]}
         demo_names.add(accounts.DEMO_VIEWER[0])
         if name and passphrase and name.casefold() not in demo_names:
@@ -173,9 +172,11 @@ def register(sub: Any) -> None:
     u = sub.add_parser("users", help=_("accounts that may open this database"))
     usub = u.add_subparsers(dest="users_command")
     p = usub.add_parser("add", help=_("add an account (the first one encrypts the database)"))
-    p.add_argument("name")
+    p.add_argument("name", type=argtypes.text)
     p.add_argument("--role", choices=ROLES, default="visitor")
-    p.add_argument("--member", metavar="ID", help=_("the member a visitor account is"))
+    p.add_argument(
+        "--member", type=argtypes.text, metavar="ID", help=_("the member a visitor account is")
+    )
     p.add_argument(
         "--keep-plain-copy",
         action="store_true",
@@ -186,28 +187,30 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_users_list)
     p = usub.add_parser("remove", help=_("take away an account's access"))
-    p.add_argument("name")
+    p.add_argument("name", type=argtypes.text)
     p.set_defaults(handler=cmd_users_remove)
     p = usub.add_parser(
         "passwd", help=_("change your passphrase (or, for coordinators, another's)")
     )
-    p.add_argument("name", nargs="?", default=None)
+    p.add_argument("name", type=argtypes.text, nargs="?", default=None)
     p.set_defaults(handler=cmd_users_passwd)
     p = usub.add_parser("role", help=_("give an account another role"))
-    p.add_argument("name")
+    p.add_argument("name", type=argtypes.text)
     p.add_argument("role", choices=ROLES)
-    p.add_argument("--member", metavar="ID", help=_("the member a visitor account is"))
+    p.add_argument(
+        "--member", type=argtypes.text, metavar="ID", help=_("the member a visitor account is")
+    )
     p.set_defaults(handler=cmd_users_role)
     p = usub.add_parser("recover", help=_("set a forgotten passphrase with the recovery key"))
-    p.add_argument("name")
+    p.add_argument("name", type=argtypes.text)
     p.set_defaults(handler=cmd_users_recover)
     p = usub.add_parser("recovery-key", help=_("make a new recovery key (the old one stops)"))
     p.set_defaults(handler=cmd_users_recovery_key)
 
     p = sub.add_parser("audit", help=_("who viewed, changed, exported or printed what"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=500)
-    p.add_argument("--entity-id", default=None, metavar="ID")
+    p.add_argument("--limit", type=argtypes.limit, default=500)
+    p.add_argument("--entity-id", type=argtypes.text, default=None, metavar="ID")
     p.set_defaults(handler=cmd_audit)
 
 
@@ -315,7 +318,7 @@ def cmd_users_recover(args: argparse.Namespace) -> int:
         raise UserError(
             _("This database has no accounts yet. Create the first coordinator account first.")
         )
-    recovery = os.environ.get(RECOVERY_ENV, "")
+    recovery = argtypes.environment(RECOVERY_ENV)
     if not recovery:
         if not _interactive():
             raise UserError(

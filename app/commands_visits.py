@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app import visits
+from app import argtypes, visits
 from app.cli import EXIT_OK, print_json, say
 from app.commands import chapter_id_of, opened
 from app.errors import UserError
@@ -54,14 +54,18 @@ def register(sub: Any) -> None:
     vsub = v.add_subparsers(dest="visits_command")
     p = vsub.add_parser("due", help=_("overdue first, then due soon, then open follow-ups"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--chapter", default="", metavar="NAME", help=_("only this chapter"))
+    p.add_argument(
+        "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
+    )
     p.set_defaults(handler=cmd_visits_due)
 
     p = print_group(sub).add_parser(
         "visit-forms", help=_("round sheets per volunteer and blank visit forms")
     )
-    p.add_argument("--volunteer", metavar="ID", default="", help=_("member id or number"))
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "--volunteer", type=argtypes.text, metavar="ID", default="", help=_("member id or number")
+    )
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
     p.set_defaults(handler=cmd_print_visit_forms)
 
 

@@ -26,6 +26,7 @@ from app.errors import UserError
 from app.i18n import N_, current_language
 from app.i18n import gettext as _
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
+from app.text.safety import refuse_bad_name, shown, strip_bidi
 from db.models import (
     Event,
     EventLecturer,
@@ -639,6 +640,23 @@ class RegistrationView:
 
 # --- validation ------------------------------------------------------------------------------
 
+# Far above any real event, far below SQLite's 64-bit limit: a typo, not a crash.
+MAX_CAPACITY = 1_000_000
+MAX_FEE_YEN = 100_000_000
+MAX_SERIES_NUMBER = 100_000
+
+
+def _check_fiscal_year(fy: int) -> int:
+    from app.argtypes import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+
+    if not FIRST_FISCAL_YEAR <= fy <= LAST_FISCAL_YEAR:
+        raise UserError(
+            _("The fiscal year must be between {low} and {high}: {value}").format(
+                low=FIRST_FISCAL_YEAR, high=LAST_FISCAL_YEAR, value=fy
+            )
+        )
+    return fy
+
 
 def _clean_text(value: str) -> str:
     return value.strip()
@@ -662,8 +680,18 @@ def normalise_event(data: EventInput) -> EventInput:
         raise UserError(_("The number in the series starts at 1."))
     if data.capacity is not None and data.capacity < 0:
         raise UserError(_("The capacity cannot be negative."))
+    if data.capacity is not None and data.capacity > MAX_CAPACITY:
+        raise UserError(
+            _("The capacity can be at most {limit:,} people.").format(limit=MAX_CAPACITY)
+        )
     if data.fee_yen is not None and data.fee_yen < 0:
         raise UserError(_("The fee cannot be negative."))
+    if data.fee_yen is not None and data.fee_yen > MAX_FEE_YEN:
+        raise UserError(_("The fee can be at most {limit:,} yen.").format(limit=MAX_FEE_YEN))
+    if data.series_number is not None and data.series_number > MAX_SERIES_NUMBER:
+        raise UserError(
+            _("The number in the series can be at most {limit:,}.").format(limit=MAX_SERIES_NUMBER)
+        )
     if data.quantity_unit and data.quantity_unit not in QUANTITY_UNITS:
         raise UserError(
             _("Unknown unit: {unit} (use kg, t or items).").format(unit=data.quantity_unit)
@@ -866,7 +894,7 @@ def _sync_occurrences(s: Session, event: Event, wanted: Sequence[OccurrenceInput
         row.starts_at = item.starts_at
         row.ends_at = item.ends_at
         row.status = CANCELLED if event.status == CANCELLED else item.status
-        row.note = item.note.strip()
+        row.note = strip_bidi(item.note.strip())
         keep.add(row.id)
     for row in existing:
         if row.id not in keep:
@@ -1296,7 +1324,7 @@ def list_events(
         stmt = stmt.where(Event.status == status)
     with ctx.db.transaction() as s:
         if fiscal_year is not None:
-            first, last = fiscal_year_range(fiscal_year)
+            first, last = fiscal_year_range(_check_fiscal_year(fiscal_year))
             lo = datetime.combine(first, time.min)
             hi = datetime.combine(last + timedelta(days=1), time.min)
             in_year = select(EventOccurrence.event_id).where(
@@ -1617,7 +1645,8 @@ def register_member(
 
 
 def _clean_guest(data: GuestInput) -> GuestInput:
-    family, given = data.family_name.strip(), data.given_name.strip()
+    family = refuse_bad_name(data.family_name.strip())
+    given = refuse_bad_name(data.given_name.strip())
     if not given and (" " in family or "\u3000" in family):
         family, given = split_name(family)
     if not family and not given:
@@ -2016,12 +2045,21 @@ def _as_int(value: object, what: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError(what)
+    if isinstance(value, float) and not value.is_integer():
+        # nan, inf, 1e400 and 2.5 alike: no whole number of people or yen.
+        raise UserError(_("“{value}” is not a whole number.").format(value=value))
     if isinstance(value, int | float):
         return int(value)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
     text = text.removesuffix("円").removesuffix("名").removesuffix("人")
     if text in ("無料", "free"):
         return 0
+    digits = text.removeprefix("-")
+    # 20 digits would overflow SQLite's 64 bits; 5,000 would stall int() itself.
+    if not digits.isascii() or not digits.isdigit():
+        raise UserError(_("“{value}” is not a whole number.").format(value=shown(str(value))))
+    if len(digits) > 18:
+        raise UserError(_("“{value}” is too large a number.").format(value=shown(str(value))))
     return int(text)
 
 
@@ -2155,6 +2193,8 @@ def _plan_item(item: dict[str, object], where: str, today: date) -> _Planned:
         OccurrenceInput(starts_at=d) for d in (_as_datetime(x) for x in _as_list(get("dates"))) if d
     )
     fy = _as_int(get("fiscal_year"), "fiscal_year")
+    if fy is not None:
+        _check_fiscal_year(fy)
     data = EventInput(
         title=str(get("title") or ""),
         kind=kind,
@@ -2225,6 +2265,8 @@ def _read_rows(path: Path) -> tuple[list[tuple[str, dict[str, object]]], dict[st
             (_("Event {n}").format(n=n), item if isinstance(item, dict) else {})
             for n, item in enumerate(items, start=1)
         ], kinds
+    from app.roster_files.reading import MAX_COLUMNS, check_size, check_text, check_workbook
+
     if suffix in (".csv", ".txt"):
         import csv
         import io
@@ -2237,10 +2279,15 @@ def _read_rows(path: Path) -> tuple[list[tuple[str, dict[str, object]]], dict[st
                 continue
         else:
             raise UserError(_("{path} is neither UTF-8 nor Shift_JIS.").format(path=path.name))
-        table = list(csv.reader(io.StringIO(text)))
+        check_text(text, path.name)
+        table = []
+        for line, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+            check_size(line, cells, path.name)
+            table.append(cells)
     elif suffix == ".xlsx":
         import openpyxl
 
+        check_workbook(path)
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -2248,8 +2295,16 @@ def _read_rows(path: Path) -> tuple[list[tuple[str, dict[str, object]]], dict[st
                 _("{path} is not an Excel workbook: {reason}").format(path=path.name, reason=exc)
             ) from None
         sheet = book.worksheets[0]
-        table = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+        table = []
+        try:
+            for line, values in enumerate(
+                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1
+            ):
+                cells = ["" if v is None else v for v in values]
+                check_size(line, [str(v) for v in cells], path.name)
+                table.append(cells)
+        finally:
+            book.close()
     else:
         raise UserError(
             _("{path}: events are imported from .json, .csv or .xlsx files.").format(path=path.name)

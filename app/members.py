@@ -23,6 +23,7 @@ from app.i18n import gettext as _
 from app.phone import clean_phone
 from app.takeout import export_transaction, record_take_out
 from app.text.kana import search_fold
+from app.text.safety import strip_bidi
 from db.models import Member, WatchAssignment
 
 ACTIVE = "active"
@@ -112,7 +113,7 @@ def normalise_input(data: MemberInput) -> MemberInput:
         mobile=mobile,
         email=email,
         roles=roles,
-        note=data.note.strip(),
+        note=strip_bidi(data.note.strip()),
     )
 
 

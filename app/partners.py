@@ -14,6 +14,7 @@ from app.i18n import gettext as _
 from app.people import clean_names, person_search_columns
 from app.phone import clean_phone
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
+from app.text.safety import refuse_bad_name, strip_bidi
 from db.models import EventLecturer, EventPartner, Lecturer, Organisation
 
 # Organisation.kind -> label (translated when shown); the seed's kinds are all here.
@@ -115,7 +116,7 @@ class LecturerView(LecturerInput):
 
 
 def _clean_org(data: OrganisationInput) -> OrganisationInput:
-    name = " ".join(data.name.split())
+    name = " ".join(refuse_bad_name(data.name).split())
     if not name:
         raise UserError(_("An organisation needs a name."))
     kind = data.kind.strip() or "other"
@@ -130,7 +131,7 @@ def _clean_org(data: OrganisationInput) -> OrganisationInput:
         municipality=data.municipality.strip(),
         phone=clean_phone(data.phone),
         address=data.address.strip(),
-        note=data.note.strip(),
+        note=strip_bidi(data.note.strip()),
     )
 
 
@@ -292,7 +293,7 @@ def _clean_lecturer(data: LecturerInput) -> LecturerInput:
         title=data.title.strip(),
         organisation_id=data.organisation_id or None,
         affiliation=data.affiliation.strip(),
-        note=data.note.strip(),
+        note=strip_bidi(data.note.strip()),
     )
 
 

@@ -9,6 +9,7 @@ from app.errors import UserError
 from app.i18n import gettext as _
 from app.postal import normalize_postal_code
 from app.text.kana import normalize_reading, reading_sort_key, search_fold
+from app.text.safety import refuse_bad_name
 
 PHONE_RE = re.compile(r"^[0-9+()\- ]*$")
 
@@ -75,8 +76,8 @@ def clean_names(data: Named, no_name: str) -> PersonNames:
 
     `no_name` is the (translated) refusal when both family and given name are empty.
     """
-    family = data.family_name.strip()
-    given = data.given_name.strip()
+    family = refuse_bad_name(data.family_name.strip())
+    given = refuse_bad_name(data.given_name.strip())
     if not family and not given:
         raise UserError(no_name)
     return PersonNames(

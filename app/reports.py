@@ -1168,6 +1168,11 @@ def stats_workbook_bytes(stats: ReportStats, watch: WatchFigures | None = None) 
             cell.font = bold
         for row in rows:
             ws.append(list(row))
+        for cells in ws.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":
+                    # openpyxl reads a text starting with "=" as a formula; ours are names.
+                    cell.data_type = "s"
         for i, _h in enumerate(header, start=1):
             letter = ws.cell(row=1, column=i).column_letter
             ws.column_dimensions[letter].width = 18 if i > 1 else 28

@@ -19,6 +19,7 @@ from app.database import Database
 from app.errors import UserError
 from app.i18n import N_
 from app.i18n import gettext as _
+from app.text.safety import strip_bidi
 from app.watch import (
     ACTIVE,
     METHODS,
@@ -227,7 +228,7 @@ def _clean_visit(ctx: Context, s: Session, data: VisitInput, known_signs: set[st
         data,
         visitor_member_id=visitor,
         signs=tuple(dict.fromkeys(data.signs)),
-        notes=data.notes.strip(),
+        notes=strip_bidi(data.notes.strip()),
         visited_at=data.visited_at.replace(microsecond=0),
     )
 

@@ -19,6 +19,7 @@ from app.errors import PermissionDenied, UserError
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.phone import clean_phone
+from app.text.safety import refuse_bad_name, strip_bidi
 from db.models import (
     Conflict,
     FollowUp,
@@ -332,7 +333,7 @@ def normalise_person(data: PersonInput, today: date | None = None) -> PersonInpu
         )
     contacts = []
     for c in data.emergency_contacts:
-        name = c.name.strip()
+        name = refuse_bad_name(c.name.strip())
         if not name and not c.phone.strip():
             continue
         if not name:
@@ -349,7 +350,7 @@ def normalise_person(data: PersonInput, today: date | None = None) -> PersonInpu
         support_centre_id=data.support_centre_id or None,
         volunteer_ids=volunteers,
         watch_for=data.watch_for.strip(),
-        care_notes=data.care_notes.strip(),
+        care_notes=strip_bidi(data.care_notes.strip()),
         started_on=data.started_on or today,
         consent=_clean_consent(data.consent, today),
     )
@@ -715,7 +716,7 @@ def assigned_volunteers(ctx: Context) -> list[VolunteerChoice]:
 
 
 def _clean_target(data: ReferralTargetInput) -> ReferralTargetInput:
-    name = data.name.strip()
+    name = refuse_bad_name(data.name.strip())
     if not name:
         raise UserError(_("A referral target needs a name."))
     if data.kind not in REFERRAL_KINDS:
@@ -725,7 +726,7 @@ def _clean_target(data: ReferralTargetInput) -> ReferralTargetInput:
         kind=data.kind,
         municipality=data.municipality.strip(),
         phone=clean_phone(data.phone),
-        note=data.note.strip(),
+        note=strip_bidi(data.note.strip()),
     )
 
 

@@ -128,6 +128,10 @@ class _Line:
         if not family and not given:
             names = [f for f in ("family_name", "given_name", FULL_NAME) if f in self.spots]
             self.problem(names[0], _("The name is missing"))
+        family_field = "family_name" if "family_name" in self.spots else FULL_NAME
+        given_field = "given_name" if "given_name" in self.spots else FULL_NAME
+        family = self.check(family_field, values.name, "", raw=family)
+        given = self.check(given_field, values.name, "", raw=given)
 
         family_kana = self.check("family_kana", values.reading, "")
         given_kana = self.check("given_kana", values.reading, "")
@@ -149,7 +153,7 @@ class _Line:
             phone=self.check("phone", values.phone, ""),
             mobile=self.check("mobile", values.phone, ""),
             email=self.check("email", values.email, ""),
-            note=self.get("note"),
+            note=values.note(self.get("note")),
             joined_on=self.check("joined_on", values.parse_date, None),
             roles=self.check("roles", values.roles, ()),
         )

@@ -17,6 +17,7 @@ from app.errors import UserError
 from app.fileio import read_file
 from app.i18n import gettext as _
 from app.roster_files.mapping import NAME_FIELDS, guess_mapping
+from app.text.safety import MAX_CELL_CHARS, from_spreadsheet
 
 Format = Literal["csv", "xlsx"]
 Record = tuple[int, list[str]]
@@ -36,6 +37,16 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NOT_CP932_RE = re.compile(r"[\x80\uf8f0-\uf8f3]")
 # How many non-blank rows may precede the header (a title, a date line...).
 _HEADER_SEARCH_ROWS = 10
+# Limits far above any chapter's roster, so that a wrong or hostile file is one line, not an
+# hour of work or a gigabyte of memory. A zip bomb of 511 KB once held 512 MiB of XML.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_XLSX_INFLATED = 256 * 1024 * 1024
+# Real workbooks compress 5-30 times; a member inflating more than this is built to hurt.
+MAX_XLSX_RATIO = 200
+_RATIO_FROM_BYTES = 1024 * 1024
+# Control characters no text file holds (tab, line feed and carriage return are allowed).
+_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -130,6 +141,88 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
+def check_text(text: str, name: str) -> None:
+    """Refuse decoded text holding NUL or another control character anywhere in the file."""
+    found = _TEXT_CONTROL_RE.search(text)
+    if found is not None:
+        raise UserError(
+            _(
+                "{name} holds a control character (U+{code}) on line {line}: "
+                "it is not a text table."
+            ).format(
+                name=name,
+                code=f"{ord(found.group()):04X}",
+                line=text.count("\n", 0, found.start()) + 1,
+            )
+        )
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that would inflate past MAX_XLSX_INFLATED or by MAX_XLSX_RATIO.
+
+    Judged from the zip's directory before openpyxl reads a byte of XML.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise _not_a_table(path) from exc
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_INFLATED:
+        raise UserError(
+            _("{name} unpacks to {size} MiB; a workbook may hold at most {limit} MiB.").format(
+                name=path.name,
+                size=total // (1024 * 1024),
+                limit=MAX_XLSX_INFLATED // (1024 * 1024),
+            )
+        )
+    for member in members:
+        if member.file_size > _RATIO_FROM_BYTES and member.file_size > MAX_XLSX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise UserError(
+                _(
+                    "{name} is packed {ratio} times denser than any workbook "
+                    "(at most {limit} times): it is not opened."
+                ).format(
+                    name=path.name,
+                    ratio=member.file_size // max(member.compress_size, 1),
+                    limit=MAX_XLSX_RATIO,
+                )
+            )
+
+
+def check_size(line: int, cells: list[str], name: str) -> None:
+    """Refuse a row past MAX_ROWS, wider than MAX_COLUMNS or with a cell Excel cannot hold."""
+    if line > MAX_ROWS:
+        raise UserError(
+            _("{name} has more than {limit:,} rows; split it into smaller files.").format(
+                name=name, limit=MAX_ROWS
+            )
+        )
+    if len(cells) > MAX_COLUMNS:
+        while cells and not cells[-1]:
+            cells = cells[:-1]
+        if len(cells) > MAX_COLUMNS:
+            raise UserError(
+                _("Line {line} of {name} has more than {limit} columns.").format(
+                    line=line, name=name, limit=MAX_COLUMNS
+                )
+            )
+    for cell in cells:
+        if len(cell) > MAX_CELL_CHARS:
+            raise UserError(
+                _(
+                    "Line {line} of {name} has a cell of {count:,} characters; "
+                    "a cell holds at most {limit:,}."
+                ).format(line=line, name=name, count=len(cell), limit=MAX_CELL_CHARS)
+            )
+
+
 def _clean(value: str) -> str:
     value = value.strip()
     if "\r" in value:
@@ -137,21 +230,24 @@ def _clean(value: str) -> str:
     return value
 
 
-def _parse_csv(text: str, delimiter: str, strict: bool, records: list[Record]) -> None:
+def _parse_csv(text: str, delimiter: str, strict: bool, records: list[Record], name: str) -> None:
     # One record is one row in Excel, even when a quoted cell holds line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     for line, cells in enumerate(reader, start=1):
-        records.append((line, [_clean(cell) for cell in cells]))
+        check_size(line, cells, name)
+        # The apostrophe our own export put before a would-be formula (app/text/safety.py).
+        records.append((line, [from_spreadsheet(_clean(cell)) for cell in cells]))
 
 
 def _csv_rows(path: Path) -> tuple[list[Record], str]:
     text, encoding = decode_text(read_file(path, max_bytes=MAX_FILE_BYTES), path.name)
+    check_text(text, path.name)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated; every other roster uses commas.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     records: list[Record] = []
     try:
-        _parse_csv(text, delimiter, True, records)
+        _parse_csv(text, delimiter, True, records, path.name)
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":
             # A quote opened and never closed: the lax reader would swallow every later row
@@ -164,7 +260,7 @@ def _csv_rows(path: Path) -> tuple[list[Record], str]:
         records = []
         try:
             # Excel itself accepts a stray quote inside a cell (ab"cd); so does the lax reader.
-            _parse_csv(text, delimiter, False, records)
+            _parse_csv(text, delimiter, False, records, path.name)
         except csv.Error as lax_exc:
             raise UserError(
                 _("{name} is not valid CSV: a cell on line {line} is too long.").format(
@@ -223,6 +319,7 @@ def _cell_text(cell: Any) -> str:
 def _xlsx_rows(path: Path) -> Iterator[Record]:
     import openpyxl  # 90 ms to import: only when a workbook is read
 
+    check_workbook(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
@@ -236,8 +333,12 @@ def _xlsx_rows(path: Path) -> Iterator[Record]:
         sheet = workbook.worksheets[0]
         # The stored dimension can be missing or wrong (other writers); read every row.
         sheet.reset_dimensions()
-        for line, cells in enumerate(sheet.iter_rows(), start=1):
-            yield line, [_cell_text(cell) for cell in cells]
+        # One column past the limit is enough to refuse the row: a cell at XFD1 reads as
+        # 16,384 cells otherwise.
+        for line, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+            texts = [_cell_text(cell) for cell in cells]
+            check_size(line, texts, path.name)
+            yield line, texts[: _trimmed_width(texts)]
     except UserError:
         raise
     except Exception as exc:

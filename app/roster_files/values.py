@@ -13,6 +13,7 @@ from app.phone import NotAPhoneNumber, normalize_phone
 from app.postal import normalize_postal_code
 from app.roster_files.model import ROLE_CODES
 from app.text.kana import normalize_reading
+from app.text.safety import bad_name_char, bad_name_message, strip_bidi
 
 
 class BadValue(Exception):
@@ -27,6 +28,19 @@ _SPACE_RE = re.compile(r"[ \u3000]+")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 # Katakana (with ー ・ ヽ ヾ), the small katakana extension, and spaces between words.
 _KANA_RE = re.compile(r"[\u30a1-\u30ff\u31f0-\u31ff ]*")
+
+
+def name(text: str) -> str:
+    """A family or given name exactly as typed, or BadValue for a control or direction mark."""
+    char = bad_name_char(text)
+    if char is not None:
+        raise BadValue(bad_name_message(text, char))
+    return text
+
+
+def note(text: str) -> str:
+    """A note with text-direction marks taken out (they can disguise what is written)."""
+    return strip_bidi(text)
 
 
 def split_full(text: str) -> tuple[str, str]:

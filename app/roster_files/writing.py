@@ -16,6 +16,7 @@ from app.errors import UserError
 from app.fileio import write_atomically
 from app.i18n import gettext as _
 from app.roster_files.values import ROLE_LABELS
+from app.text.safety import MAX_CELL_CHARS, spreadsheet_safe
 
 # (field, header, column width). Headers stay Japanese in every UI language: the file is
 # for Japanese Excel and must be recognised again by guess_mapping on import.
@@ -135,7 +136,8 @@ def _csv_bytes(rows: Sequence[Row], cp932: bool, replace: bool) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _name, header, _width in EXPORT_COLUMNS])
     for row in rows:
-        writer.writerow(row_values(row))
+        # A cell starting with = + - @ would run as a formula when Excel opens the file.
+        writer.writerow([spreadsheet_safe(value) for value in row_values(row)])
     text = buffer.getvalue()
     if cp932:
         return _cp932_text(text, replace).encode("cp932")
@@ -179,6 +181,19 @@ def _xlsx_bytes(rows: Sequence[Row]) -> bytes:
     return buffer.getvalue()
 
 
+def refuse_long_cells(rows: Sequence[Row]) -> None:
+    """UserError naming the first cell longer than Excel holds: it would be cut, not shown."""
+    for number, row in enumerate(rows, start=2):
+        for (_name, header, _width), text in zip(EXPORT_COLUMNS, row_values(row), strict=True):
+            if len(text) > MAX_CELL_CHARS:
+                raise UserError(
+                    _(
+                        "Line {line}, {column} holds {count:,} characters; an Excel cell "
+                        "holds at most {limit:,}. Shorten it before exporting."
+                    ).format(line=number, column=header, count=len(text), limit=MAX_CELL_CHARS)
+                )
+
+
 def _wants_cp932(encoding: str | None) -> bool:
     if encoding is None:
         return False
@@ -209,6 +224,8 @@ def write_roster(
     """
     target = Path(path)
     suffix = target.suffix.lower()
+    if suffix in (".xlsx", ".csv"):
+        refuse_long_cells(rows)
     if suffix == ".xlsx":
         data = _xlsx_bytes(rows)
     elif suffix == ".csv":

@@ -628,7 +628,8 @@ def test_csv_export_is_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
     assert data.startswith(codecs.BOM_UTF8 + "姓,名,セイ,メイ,組合員番号".encode())
     text = data.decode("utf-8-sig")
     assert text.count("\r\n") == 3  # header + 2 rows; the note's own line break stays LF
-    assert '"=1+1 は数式ではなく\n二行目"' in text
+    # Issue 11.2: a cell starting with = would run as a formula in Excel; it gets an apostrophe.
+    assert '"\'=1+1 は数式ではなく\n二行目"' in text
 
 
 def test_export_accepts_dicts_and_other_objects(tmp_path: Path) -> None:
