@@ -48,6 +48,8 @@ MARGIN = 12 * mm
 NAME_PT = 14.0
 READING_PT = 10.0  # furigana above the name: an aid, not running text
 ROW_MIN = 12 * mm  # room to sign or tick by hand
+# The footer's baseline: its descenders stay clear of the 5 mm many printers cannot reach.
+FOOTER_Y = 7 * mm
 
 
 def kind_label(kind: str) -> str:
@@ -253,9 +255,9 @@ def _page_decor(sheet: _Sheet, pagesize: tuple[float, float]) -> Callable[[Canva
             canvas.drawString(MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip(running, 60))
             canvas.drawRightString(width - MARGIN, pagesize[1] - MARGIN + 2 * mm, day)
         canvas.setFont(GOTHIC, 10)
-        canvas.drawString(MARGIN, MARGIN - 7 * mm, _clip(chapter, 40))
+        canvas.drawString(MARGIN, FOOTER_Y, _clip(chapter, 40))
         canvas.setFont(GOTHIC_BOLD, 12)
-        canvas.drawCentredString(width / 2, MARGIN - 7 * mm, f"{page} / {count}")
+        canvas.drawCentredString(width / 2, FOOTER_Y, f"{page} / {count}")
         canvas.restoreState()
 
     return draw
@@ -372,6 +374,21 @@ def render_attendance(
     return _build(s, story, pagesize, out)
 
 
+SIGN_IN_NOTES_MIN = 28 * mm
+
+
+def _sign_in_columns(width: float) -> list[float]:
+    """No., time, name, type, phone, notes across `width`. On narrow paper (B5) the name and
+    phone columns give up room so that notes keep a column one can write in."""
+    number, time, name, kind, phone = 11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm
+    short = SIGN_IN_NOTES_MIN - (width - (number + time + name + kind + phone))
+    if short > 0:
+        # Names shrink to fit their cell (NameCell), and a phone number needs ~30 mm.
+        name, phone = (part - short * part / (name + phone) for part in (name, phone))
+    cols = [number, time, name, kind, phone]
+    return [*cols, width - sum(cols)]
+
+
 def render_sign_in(
     sheet: EventSheet,
     attendees: Sequence[Attendee],
@@ -385,8 +402,7 @@ def render_sign_in(
     width = pagesize[0] - 2 * MARGIN
     s = _Sheet(sheet, TextGuard(GOTHIC), _("Reception sign-in sheet"), width)
     listed = active_in_order(attendees)
-    cols = [11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm]
-    cols.append(width - sum(cols))
+    cols = _sign_in_columns(width)
     data: list[list[Any]] = [
         _header_row(s, ["No.", _("Time"), _("Name"), _("Type"), _("Phone / contact"), _("Notes")])
     ]
