@@ -86,6 +86,18 @@ def _fit_size(text: str, font: str, width: float, largest: float, smallest: floa
     return max(smallest, min(largest, width / unit))
 
 
+def _name_lines(name: str, width: float) -> list[str]:
+    """The name on one line, or, when it would be smaller than MIN_NAME_PT so, family and
+    given name on two lines (a name without a space is halved). Never past the label."""
+    if stringWidth(name, PGOTHIC_BOLD, MIN_NAME_PT) <= width:
+        return [name]
+    family, space, given = name.partition("\u3000")
+    if not space:
+        half = (len(name) + 1) // 2
+        family, given = name[:half], name[half:]
+    return [family, given]
+
+
 def _draw_tag(
     canvas: Canvas,
     x: float,
@@ -119,11 +131,14 @@ def _draw_tag(
         line_y = y + PAD + size * 1.3
         canvas.line(x + PAD, line_y, x + w - PAD, line_y)
     if name:
-        size = _fit_size(name, PGOTHIC_BOLD, inner, layout.name_pt, MIN_NAME_PT)
+        lines = _name_lines(name, inner)
+        size = min(_fit_size(line, PGOTHIC_BOLD, inner, layout.name_pt, 0.0) for line in lines)
         canvas.setFont(PGOTHIC_BOLD, size)
         # Optically centred a little above the middle: the reading above is lighter than the
         # chapter line below.
-        canvas.drawCentredString(cx, y + h / 2 - size * 0.3, name)
+        base = y + h / 2 - size * 0.3 + (len(lines) - 1) * size * 0.55
+        for i, line in enumerate(lines):
+            canvas.drawCentredString(cx, base - i * size * 1.1, line)
     canvas.restoreState()
 
 

@@ -252,10 +252,15 @@ def _page_decor(sheet: _Sheet, pagesize: tuple[float, float]) -> Callable[[Canva
         canvas.setFillColor(BLACK)
         if page > 1:
             canvas.setFont(GOTHIC_BOLD, 10)
-            canvas.drawString(MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip(running, 60))
+            room = width - 2 * MARGIN - stringWidth(day, GOTHIC_BOLD, 10) - 4 * mm
+            canvas.drawString(
+                MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip_to(running, GOTHIC_BOLD, 10, room)
+            )
             canvas.drawRightString(width - MARGIN, pagesize[1] - MARGIN + 2 * mm, day)
         canvas.setFont(GOTHIC, 10)
-        canvas.drawString(MARGIN, FOOTER_Y, _clip(chapter, 40))
+        # Left of the centred "n / N", which is at most ~15 mm wide.
+        room = width / 2 - MARGIN - 12 * mm
+        canvas.drawString(MARGIN, FOOTER_Y, _clip_to(chapter, GOTHIC, 10, room))
         canvas.setFont(GOTHIC_BOLD, 12)
         canvas.drawCentredString(width / 2, FOOTER_Y, f"{page} / {count}")
         canvas.restoreState()
@@ -263,8 +268,13 @@ def _page_decor(sheet: _Sheet, pagesize: tuple[float, float]) -> Callable[[Canva
     return draw
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip_to(text: str, font: str, size: float, width: float) -> str:
+    """`text`, cut with "…" so that it is at most `width` wide in `font` at `size`."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _build(
