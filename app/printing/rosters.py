@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,9 +278,52 @@ def _clip_to(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+class _End(Flowable):
+    """Zero-size marker at the end of a story: notes the room left below it on its page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.room_left = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.room_left = avail_height
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        pass
+
+
 def _build(
-    sheet: _Sheet, story: list[Flowable], pagesize: tuple[float, float], out: Path | None
+    sheet: _Sheet,
+    story_with: Callable[[int], list[Flowable]],
+    blank_rows: int,
+    pagesize: tuple[float, float],
+    out: Path | None,
 ) -> RenderResult:
+    """Lay out `story_with(blank_rows)`; when its blank rows push a sliver onto a last sheet
+    of its own, lay it out again with as many fewer blank rows as keep it off."""
+    data, pages, room_left = _layout(sheet, story_with, blank_rows, pagesize)
+    if pages > 1 and blank_rows > 0:
+        body = pagesize[1] - 2 * MARGIN - 4 * mm - 12  # the frame, less its padding
+        used = body - room_left
+        if used < pagesize[1] / 4:
+            # A blank row is at least ROW_MIN tall; the rows above it may be taller.
+            fewer = max(0, blank_rows - math.ceil(used / ROW_MIN) - 1)
+            retry, retry_pages, _room = _layout(sheet, story_with, fewer, pagesize)
+            if retry_pages < pages:
+                data, pages = retry, retry_pages
+    return result(data, out, pages, sheet.guard.warnings)
+
+
+def _layout(
+    sheet: _Sheet,
+    story_with: Callable[[int], list[Flowable]],
+    blank_rows: int,
+    pagesize: tuple[float, float],
+) -> tuple[bytes, int, float]:
+    """The PDF, its page count and the room left on its last page below the story."""
+    end = _End()
+    story = [*story_with(blank_rows), end]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -303,7 +347,7 @@ def _build(
         pages.append(count)
 
     doc.build(story, canvasmaker=numbered_canvas_class(draw))
-    return result(buffer.getvalue(), out, pages[-1] if pages else 0, sheet.guard.warnings)
+    return buffer.getvalue(), pages[-1] if pages else 0, end.room_left
 
 
 def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
@@ -369,19 +413,22 @@ def render_attendance(
                 _room(),
             ]
         )
-    sections = []
-    if blank_rows > 0:
-        sections.append(len(data))
-        data.append(["", _cell(s, _("Walk-ins")), "", "", ""])
-        for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-            data.append([_cell(s, str(n)), "", "", TickBox(), _room()])
-    story = [
-        *_title_block(s),
-        _grid(data, cols, section_rows=sections),
-        Spacer(1, 4 * mm),
-        _totals(s, listed),
-    ]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows, sections = list(data), []
+        if blank > 0:
+            sections.append(len(rows))
+            rows.append(["", _cell(s, _("Walk-ins")), "", "", ""])
+            for n in range(len(listed) + 1, len(listed) + blank + 1):
+                rows.append([_cell(s, str(n)), "", "", TickBox(), _room()])
+        return [
+            *_title_block(s),
+            _grid(rows, cols, section_rows=sections),
+            Spacer(1, 4 * mm),
+            _totals(s, listed),
+        ]
+
+    return _build(s, story, blank_rows, pagesize, out)
 
 
 SIGN_IN_NOTES_MIN = 28 * mm
@@ -418,10 +465,14 @@ def render_sign_in(
     ]
     for n, a in enumerate(listed, start=1):
         data.append([_cell(s, str(n)), _room(), _name_cell(s, a), _kind_cell(s, a), "", ""])
-    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-        data.append([_cell(s, str(n)), _room(), "", "", "", ""])
-    story = [*_title_block(s), _grid(data, cols)]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows = list(data)
+        for n in range(len(listed) + 1, len(listed) + blank + 1):
+            rows.append([_cell(s, str(n)), _room(), "", "", "", ""])
+        return [*_title_block(s), _grid(rows, cols)]
+
+    return _build(s, story, blank_rows, pagesize, out)
 
 
 MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a fiscal year runs April to March
@@ -474,9 +525,13 @@ def render_cafe_grid(
     ]
     for n, a in enumerate(listed, start=1):
         data.append([_cell(s, str(n)), _name_cell(s, a, with_status=False), *([""] * 12), _room()])
-    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-        data.append([_cell(s, str(n)), "", *([""] * 12), _room()])
-    table = _grid(data, cols)
-    table.setStyle(table_style([("LINEBEFORE", (-1, 0), (-1, -1), 2.0, BLACK)], GOTHIC))
-    story = [*_title_block(s, when=year_label), table]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows = list(data)
+        for n in range(len(listed) + 1, len(listed) + blank + 1):
+            rows.append([_cell(s, str(n)), "", *([""] * 12), _room()])
+        table = _grid(rows, cols)
+        table.setStyle(table_style([("LINEBEFORE", (-1, 0), (-1, -1), 2.0, BLACK)], GOTHIC))
+        return [*_title_block(s, when=year_label), table]
+
+    return _build(s, story, blank_rows, pagesize, out)

@@ -232,7 +232,8 @@ def test_print_matrix(
     pdf = _render(doc, template, paper, size)
     pages = reader(pdf).pages
     assert _check_margins(pdf) == []
-    if len(pages) > 1:
+    # A label sheet is cut up; its unused labels are kept for next time, so not "stray".
+    if len(pages) > 1 and doc != "name-tags":
         assert _last_page_fill(pdf) >= 0.25, f"last of {len(pages)} pages nearly empty"
     text = squash("".join(p.extract_text() or "" for p in pages))
     sheet = _sheet(size)
