@@ -350,12 +350,15 @@ def _layout(
     return buffer.getvalue(), pages[-1] if pages else 0, end.room_left
 
 
-def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
-    members = sum(1 for a in listed if a.kind == MEMBER)
-    guests = len(listed) - members
+def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> list[Flowable]:
+    """申込 counts the registered only; the wait-list is a line of its own below."""
+    registered = [a for a in listed if a.status != WAITLISTED]
+    waiting = len(listed) - len(registered)
+    members = sum(1 for a in registered if a.kind == MEMBER)
+    guests = len(registered) - members
     st = style("tot", 14, bold=True, proportional=False)
     left = _("Registered: {total} ({members} members, {guests} guests)").format(
-        total=people(len(listed)), members=members, guests=guests
+        total=people(len(registered)), members=members, guests=guests
     )
     table = Table(
         [
@@ -379,7 +382,10 @@ def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
             GOTHIC,
         )
     )
-    return table
+    if not waiting:
+        return [table]
+    wait_st = style("tot-wait", BODY_PT, proportional=False)
+    return [table, paragraph(sheet.m(_("Wait-listed ({n})").format(n=people(waiting))), wait_st)]
 
 
 def render_attendance(
@@ -409,7 +415,8 @@ def render_attendance(
                 _cell(s, str(n)),
                 _name_cell(s, a),
                 _kind_cell(s, a),
-                TickBox(ticked=a.attended),
+                # A sheet to tick by hand: what the program knows is not pre-ticked on it.
+                TickBox(),
                 _room(),
             ]
         )
@@ -425,7 +432,7 @@ def render_attendance(
             *_title_block(s),
             _grid(rows, cols, section_rows=sections),
             Spacer(1, 4 * mm),
-            _totals(s, listed),
+            *_totals(s, listed),
         ]
 
     return _build(s, story, blank_rows, pagesize, out)
