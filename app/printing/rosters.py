@@ -307,11 +307,15 @@ def _build(
         body = pagesize[1] - 2 * MARGIN - 4 * mm - 12  # the frame, less its padding
         used = body - room_left
         if used < pagesize[1] / 4:
-            # A blank row is at least ROW_MIN tall; the rows above it may be taller.
-            fewer = max(0, blank_rows - math.ceil(used / ROW_MIN) - 1)
-            retry, retry_pages, _room = _layout(sheet, story_with, fewer, pagesize)
-            if retry_pages < pages:
-                data, pages = retry, retry_pages
+            # A blank row is about ROW_MIN tall and the page repeats the header row: start
+            # from a few rows too few to cut and cut one more each time, as few as will do.
+            for trim in range(max(1, math.floor(used / ROW_MIN) - 1), blank_rows + 1):
+                retry, retry_pages, _room = _layout(sheet, story_with, blank_rows - trim, pagesize)
+                if retry_pages < pages:
+                    data, pages = retry, retry_pages
+                    break
+                if trim >= math.ceil(used / ROW_MIN) + 1:
+                    break  # the sliver is not made of blank rows
     return result(data, out, pages, sheet.guard.warnings)
 
 
@@ -447,8 +451,10 @@ def _sign_in_columns(width: float) -> list[float]:
     number, time, name, kind, phone = 11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm
     short = SIGN_IN_NOTES_MIN - (width - (number + time + name + kind + phone))
     if short > 0:
-        # Names shrink to fit their cell (NameCell), and a phone number needs ~30 mm.
-        name, phone = (part - short * part / (name + phone) for part in (name, phone))
+        # Names shrink to fit their cell (NameCell); the phone column keeps room for its
+        # heading (電話番号・連絡先, 8 characters) on one line.
+        phone_gives = min(short / 3, 8 * mm)
+        name, phone = name - (short - phone_gives), phone - phone_gives
     cols = [number, time, name, kind, phone]
     return [*cols, width - sum(cols)]
 
