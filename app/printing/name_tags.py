@@ -86,16 +86,17 @@ def _fit_size(text: str, font: str, width: float, largest: float, smallest: floa
     return max(smallest, min(largest, width / unit))
 
 
-def _name_lines(name: str, width: float) -> list[str]:
-    """The name on one line, or, when it would be smaller than MIN_NAME_PT so, family and
-    given name on two lines (a name without a space is halved). Never past the label."""
-    if stringWidth(name, PGOTHIC_BOLD, MIN_NAME_PT) <= width:
-        return [name]
+def _name_lines(name: str, width: float, largest: float) -> list[str]:
+    """The name on one line, or family and given name on two (a name without a space is
+    halved) when that sets it clearly larger: wrap before shrinking. Never past the label."""
     family, space, given = name.partition("\u3000")
     if not space:
         half = (len(name) + 1) // 2
         family, given = name[:half], name[half:]
-    return [family, given]
+    one = _fit_size(name, PGOTHIC_BOLD, width, largest, 0.0)
+    # Two lines share the room of one: each at most 0.7 of the one-line size.
+    two = min(_fit_size(p, PGOTHIC_BOLD, width, largest * 0.7, 0.0) for p in (family, given))
+    return [family, given] if given and two > one * 1.2 else [name]
 
 
 def _draw_tag(
@@ -131,7 +132,7 @@ def _draw_tag(
         line_y = y + PAD + size * 1.3
         canvas.line(x + PAD, line_y, x + w - PAD, line_y)
     if name:
-        lines = _name_lines(name, inner)
+        lines = _name_lines(name, inner, layout.name_pt)
         size = min(_fit_size(line, PGOTHIC_BOLD, inner, layout.name_pt, 0.0) for line in lines)
         canvas.setFont(PGOTHIC_BOLD, size)
         # Optically centred a little above the middle: the reading above is lighter than the
