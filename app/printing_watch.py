@@ -163,11 +163,12 @@ def _canvas_class(
             self.drawString(MARGIN, top, running)
             self.setFont(GOTHIC, 10)
             self.drawRightString(width - MARGIN, top, printed)
-            self.drawString(MARGIN, MARGIN - 7 * mm, chapter)
+            # Baselines 7 mm up: descenders stay clear of the 5 mm printers cannot reach.
+            self.drawString(MARGIN, 7 * mm, chapter)
             # A line of its own: in Japanese the notice is as wide as the page.
-            self.drawCentredString(width / 2, MARGIN - 2 * mm, notice)
+            self.drawCentredString(width / 2, MARGIN - 0.8 * mm, notice)
             self.setFont(GOTHIC_BOLD, 12)
-            self.drawCentredString(width / 2, MARGIN - 7 * mm, f"{page} / {count}")
+            self.drawCentredString(width / 2, 7 * mm, f"{page} / {count}")
             self.restoreState()
 
     return SectionCanvas

@@ -86,6 +86,19 @@ def _fit_size(text: str, font: str, width: float, largest: float, smallest: floa
     return max(smallest, min(largest, width / unit))
 
 
+def _name_lines(name: str, width: float, largest: float) -> list[str]:
+    """The name on one line, or family and given name on two (a name without a space is
+    halved) when that sets it clearly larger: wrap before shrinking. Never past the label."""
+    family, space, given = name.partition("\u3000")
+    if not space:
+        half = (len(name) + 1) // 2
+        family, given = name[:half], name[half:]
+    one = _fit_size(name, PGOTHIC_BOLD, width, largest, 0.0)
+    # Two lines share the room of one: each at most 0.7 of the one-line size.
+    two = min(_fit_size(p, PGOTHIC_BOLD, width, largest * 0.7, 0.0) for p in (family, given))
+    return [family, given] if given and two > one * 1.2 else [name]
+
+
 def _draw_tag(
     canvas: Canvas,
     x: float,
@@ -119,11 +132,14 @@ def _draw_tag(
         line_y = y + PAD + size * 1.3
         canvas.line(x + PAD, line_y, x + w - PAD, line_y)
     if name:
-        size = _fit_size(name, PGOTHIC_BOLD, inner, layout.name_pt, MIN_NAME_PT)
+        lines = _name_lines(name, inner, layout.name_pt)
+        size = min(_fit_size(line, PGOTHIC_BOLD, inner, layout.name_pt, 0.0) for line in lines)
         canvas.setFont(PGOTHIC_BOLD, size)
         # Optically centred a little above the middle: the reading above is lighter than the
         # chapter line below.
-        canvas.drawCentredString(cx, y + h / 2 - size * 0.3, name)
+        base = y + h / 2 - size * 0.3 + (len(lines) - 1) * size * 0.55
+        for i, line in enumerate(lines):
+            canvas.drawCentredString(cx, base - i * size * 1.1, line)
     canvas.restoreState()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,8 @@ MARGIN = 12 * mm
 NAME_PT = 14.0
 READING_PT = 10.0  # furigana above the name: an aid, not running text
 ROW_MIN = 12 * mm  # room to sign or tick by hand
+# The footer's baseline: its descenders stay clear of the 5 mm many printers cannot reach.
+FOOTER_Y = 7 * mm
 
 
 def kind_label(kind: str) -> str:
@@ -250,24 +253,81 @@ def _page_decor(sheet: _Sheet, pagesize: tuple[float, float]) -> Callable[[Canva
         canvas.setFillColor(BLACK)
         if page > 1:
             canvas.setFont(GOTHIC_BOLD, 10)
-            canvas.drawString(MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip(running, 60))
+            room = width - 2 * MARGIN - stringWidth(day, GOTHIC_BOLD, 10) - 4 * mm
+            canvas.drawString(
+                MARGIN, pagesize[1] - MARGIN + 2 * mm, _clip_to(running, GOTHIC_BOLD, 10, room)
+            )
             canvas.drawRightString(width - MARGIN, pagesize[1] - MARGIN + 2 * mm, day)
         canvas.setFont(GOTHIC, 10)
-        canvas.drawString(MARGIN, MARGIN - 7 * mm, _clip(chapter, 40))
+        # Left of the centred "n / N", which is at most ~15 mm wide.
+        room = width / 2 - MARGIN - 12 * mm
+        canvas.drawString(MARGIN, FOOTER_Y, _clip_to(chapter, GOTHIC, 10, room))
         canvas.setFont(GOTHIC_BOLD, 12)
-        canvas.drawCentredString(width / 2, MARGIN - 7 * mm, f"{page} / {count}")
+        canvas.drawCentredString(width / 2, FOOTER_Y, f"{page} / {count}")
         canvas.restoreState()
 
     return draw
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip_to(text: str, font: str, size: float, width: float) -> str:
+    """`text`, cut with "…" so that it is at most `width` wide in `font` at `size`."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+class _End(Flowable):
+    """Zero-size marker at the end of a story: notes the room left below it on its page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.room_left = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.room_left = avail_height
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        pass
 
 
 def _build(
-    sheet: _Sheet, story: list[Flowable], pagesize: tuple[float, float], out: Path | None
+    sheet: _Sheet,
+    story_with: Callable[[int], list[Flowable]],
+    blank_rows: int,
+    pagesize: tuple[float, float],
+    out: Path | None,
 ) -> RenderResult:
+    """Lay out `story_with(blank_rows)`; when its blank rows push a sliver onto a last sheet
+    of its own, lay it out again with as many fewer blank rows as keep it off."""
+    data, pages, room_left = _layout(sheet, story_with, blank_rows, pagesize)
+    if pages > 1 and blank_rows > 0:
+        body = pagesize[1] - 2 * MARGIN - 4 * mm - 12  # the frame, less its padding
+        used = body - room_left
+        if used < pagesize[1] / 4:
+            # A blank row is about ROW_MIN tall and the page repeats the header row: start
+            # from a few rows too few to cut and cut one more each time, as few as will do.
+            for trim in range(max(1, math.floor(used / ROW_MIN) - 1), blank_rows + 1):
+                retry, retry_pages, _room = _layout(sheet, story_with, blank_rows - trim, pagesize)
+                if retry_pages < pages:
+                    data, pages = retry, retry_pages
+                    break
+                if trim >= math.ceil(used / ROW_MIN) + 1:
+                    break  # the sliver is not made of blank rows
+    return result(data, out, pages, sheet.guard.warnings)
+
+
+def _layout(
+    sheet: _Sheet,
+    story_with: Callable[[int], list[Flowable]],
+    blank_rows: int,
+    pagesize: tuple[float, float],
+) -> tuple[bytes, int, float]:
+    """The PDF, its page count and the room left on its last page below the story."""
+    end = _End()
+    story = [*story_with(blank_rows), end]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -291,15 +351,18 @@ def _build(
         pages.append(count)
 
     doc.build(story, canvasmaker=numbered_canvas_class(draw))
-    return result(buffer.getvalue(), out, pages[-1] if pages else 0, sheet.guard.warnings)
+    return buffer.getvalue(), pages[-1] if pages else 0, end.room_left
 
 
-def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
-    members = sum(1 for a in listed if a.kind == MEMBER)
-    guests = len(listed) - members
+def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> list[Flowable]:
+    """申込 counts the registered only; the wait-list is a line of its own below."""
+    registered = [a for a in listed if a.status != WAITLISTED]
+    waiting = len(listed) - len(registered)
+    members = sum(1 for a in registered if a.kind == MEMBER)
+    guests = len(registered) - members
     st = style("tot", 14, bold=True, proportional=False)
     left = _("Registered: {total} ({members} members, {guests} guests)").format(
-        total=people(len(listed)), members=members, guests=guests
+        total=people(len(registered)), members=members, guests=guests
     )
     table = Table(
         [
@@ -323,7 +386,10 @@ def _totals(sheet: _Sheet, listed: Sequence[Attendee]) -> Flowable:
             GOTHIC,
         )
     )
-    return table
+    if not waiting:
+        return [table]
+    wait_st = style("tot-wait", BODY_PT, proportional=False)
+    return [table, paragraph(sheet.m(_("Wait-listed ({n})").format(n=people(waiting))), wait_st)]
 
 
 def render_attendance(
@@ -353,23 +419,44 @@ def render_attendance(
                 _cell(s, str(n)),
                 _name_cell(s, a),
                 _kind_cell(s, a),
-                TickBox(ticked=a.attended),
+                # A sheet to tick by hand: what the program knows is not pre-ticked on it.
+                TickBox(),
                 _room(),
             ]
         )
-    sections = []
-    if blank_rows > 0:
-        sections.append(len(data))
-        data.append(["", _cell(s, _("Walk-ins")), "", "", ""])
-        for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-            data.append([_cell(s, str(n)), "", "", TickBox(), _room()])
-    story = [
-        *_title_block(s),
-        _grid(data, cols, section_rows=sections),
-        Spacer(1, 4 * mm),
-        _totals(s, listed),
-    ]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows, sections = list(data), []
+        if blank > 0:
+            sections.append(len(rows))
+            rows.append(["", _cell(s, _("Walk-ins")), "", "", ""])
+            for n in range(len(listed) + 1, len(listed) + blank + 1):
+                rows.append([_cell(s, str(n)), "", "", TickBox(), _room()])
+        return [
+            *_title_block(s),
+            _grid(rows, cols, section_rows=sections),
+            Spacer(1, 4 * mm),
+            *_totals(s, listed),
+        ]
+
+    return _build(s, story, blank_rows, pagesize, out)
+
+
+SIGN_IN_NOTES_MIN = 28 * mm
+
+
+def _sign_in_columns(width: float) -> list[float]:
+    """No., time, name, type, phone, notes across `width`. On narrow paper (B5) the name and
+    phone columns give up room so that notes keep a column one can write in."""
+    number, time, name, kind, phone = 11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm
+    short = SIGN_IN_NOTES_MIN - (width - (number + time + name + kind + phone))
+    if short > 0:
+        # Names shrink to fit their cell (NameCell); the phone column keeps room for its
+        # heading (電話番号・連絡先, 8 characters) on one line.
+        phone_gives = min(short / 3, 8 * mm)
+        name, phone = name - (short - phone_gives), phone - phone_gives
+    cols = [number, time, name, kind, phone]
+    return [*cols, width - sum(cols)]
 
 
 def render_sign_in(
@@ -385,17 +472,20 @@ def render_sign_in(
     width = pagesize[0] - 2 * MARGIN
     s = _Sheet(sheet, TextGuard(GOTHIC), _("Reception sign-in sheet"), width)
     listed = active_in_order(attendees)
-    cols = [11 * mm, 20 * mm, 58 * mm, 20 * mm, 48 * mm]
-    cols.append(width - sum(cols))
+    cols = _sign_in_columns(width)
     data: list[list[Any]] = [
         _header_row(s, ["No.", _("Time"), _("Name"), _("Type"), _("Phone / contact"), _("Notes")])
     ]
     for n, a in enumerate(listed, start=1):
         data.append([_cell(s, str(n)), _room(), _name_cell(s, a), _kind_cell(s, a), "", ""])
-    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-        data.append([_cell(s, str(n)), _room(), "", "", "", ""])
-    story = [*_title_block(s), _grid(data, cols)]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows = list(data)
+        for n in range(len(listed) + 1, len(listed) + blank + 1):
+            rows.append([_cell(s, str(n)), _room(), "", "", "", ""])
+        return [*_title_block(s), _grid(rows, cols)]
+
+    return _build(s, story, blank_rows, pagesize, out)
 
 
 MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)  # a fiscal year runs April to March
@@ -448,9 +538,13 @@ def render_cafe_grid(
     ]
     for n, a in enumerate(listed, start=1):
         data.append([_cell(s, str(n)), _name_cell(s, a, with_status=False), *([""] * 12), _room()])
-    for n in range(len(listed) + 1, len(listed) + blank_rows + 1):
-        data.append([_cell(s, str(n)), "", *([""] * 12), _room()])
-    table = _grid(data, cols)
-    table.setStyle(table_style([("LINEBEFORE", (-1, 0), (-1, -1), 2.0, BLACK)], GOTHIC))
-    story = [*_title_block(s, when=year_label), table]
-    return _build(s, story, pagesize, out)
+
+    def story(blank: int) -> list[Flowable]:
+        rows = list(data)
+        for n in range(len(listed) + 1, len(listed) + blank + 1):
+            rows.append([_cell(s, str(n)), "", *([""] * 12), _room()])
+        table = _grid(rows, cols)
+        table.setStyle(table_style([("LINEBEFORE", (-1, 0), (-1, -1), 2.0, BLACK)], GOTHIC))
+        return [*_title_block(s, when=year_label), table]
+
+    return _build(s, story, blank_rows, pagesize, out)

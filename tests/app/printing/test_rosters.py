@@ -9,7 +9,8 @@ import pytest
 
 from app.i18n import gettext as _
 from app.printing import Attendee, render_attendance, render_cafe_grid, render_sign_in
-from app.printing.model import CANCELLED, WAITLISTED
+from app.printing.common import people as people_count
+from app.printing.model import CANCELLED, GUEST, MEMBER, WAITLISTED
 from tests.app.printing.pdfcheck import (
     A4_PT,
     assert_fonts_embedded_subsets,
@@ -147,3 +148,34 @@ def test_cafe_year_grid(tmp_path: Path) -> None:
     assert _in_order(flat0, ["2022", "2023"])
     assert _in_order(squash("".join(texts)), _sorted_names(people))
     assert_fonts_embedded_subsets(res.output)
+
+
+def test_registered_total_leaves_the_wait_list_apart() -> None:
+    people = attendees(5)
+    waiting = [
+        Attendee("待田", "一", "まちだ", "はじめ", status=WAITLISTED, sort_key="ま"),
+        Attendee("待井", "二", "まちい", "じ", kind=GUEST, status=WAITLISTED, sort_key="ま2"),
+    ]
+    pdf = render_attendance(seed_sheet(), [*people, *waiting], None).output
+    assert isinstance(pdf, bytes)
+    members = sum(1 for a in people if a.kind == MEMBER)
+    text = squash("".join(page_texts(pdf)))
+    registered = _("Registered: {total} ({members} members, {guests} guests)").format(
+        total=people_count(5), members=members, guests=5 - members
+    )
+    assert squash(registered) in text
+    assert squash(_("Wait-listed ({n})").format(n=people_count(2))) in text
+
+
+def test_a_blank_sheet_is_never_pre_ticked() -> None:
+    """Attendance known to the program (a held event) does not tick the boxes on paper."""
+    people = attendees(6)
+    present = [replace(a, attended=True) for a in people]
+    sheets = [render_attendance(seed_sheet(), group, None).output for group in (people, present)]
+    streams = []
+    for pdf in sheets:
+        assert isinstance(pdf, bytes)
+        contents = reader(pdf).pages[0].get_contents()
+        assert contents is not None
+        streams.append(contents.get_data())
+    assert streams[0] == streams[1]
