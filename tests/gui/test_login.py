@@ -373,10 +373,8 @@ def test_lock_right_after_a_rebuild_still_hides_the_new_page(qtbot: QtBot, enc: 
     lock.stop()
 
 
-def test_a_damaged_database_offers_a_backup_at_the_log_in(
-    qtbot: QtBot, enc: Context, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The Backups page cannot open on a damaged file: the log-in offers the restore itself."""
+def _damaged_log_in(qtbot: QtBot, enc: Context) -> tuple[Path, Path, bytes, LoginDialog]:
+    """A backup of `enc`, then one flipped byte in its file, and the start log-in shown for it."""
     from app import backup
 
     path = enc.db.path
@@ -386,10 +384,17 @@ def test_a_damaged_database_offers_a_backup_at_the_log_in(
     data = bytearray(path.read_bytes())
     data[-10] ^= 0x20
     path.write_bytes(bytes(data))
-    damaged = path.read_bytes()
     dialog = LoginDialog.for_start(path)
     qtbot.addWidget(dialog)
     dialog.show()
+    return path, saved, path.read_bytes(), dialog
+
+
+def test_a_damaged_database_offers_a_backup_at_the_log_in(
+    qtbot: QtBot, enc: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Backups page cannot open on a damaged file: the log-in offers the restore itself."""
+    path, saved, damaged, dialog = _damaged_log_in(qtbot, enc)
     assert not dialog.restore_button.isVisible()
     type_into(dialog.name, "hana")
     type_into(dialog.passphrase, PASS)
@@ -413,19 +418,7 @@ def test_a_damaged_database_offers_a_backup_at_the_log_in(
 def test_a_viewer_meeting_a_damaged_database_may_not_restore_it(
     qtbot: QtBot, enc: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import backup
-
-    path = enc.db.path
-    assert path is not None
-    saved = backup.backup_now(enc)
-    enc.db.close()
-    data = bytearray(path.read_bytes())
-    data[-10] ^= 0x20
-    path.write_bytes(bytes(data))
-    damaged = path.read_bytes()
-    dialog = LoginDialog.for_start(path)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    path, saved, damaged, dialog = _damaged_log_in(qtbot, enc)
     type_into(dialog.name, "kumi")
     type_into(dialog.passphrase, "kumi-passphrase")
     QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
