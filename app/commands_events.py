@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
     p = esub.add_parser(
         "copy", help=_("a new planned event like EVENT on another date (no registrations)")
     )
-    p.add_argument("event", metavar="EVENT")
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the new date"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_events_copy)

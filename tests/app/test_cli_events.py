@@ -161,3 +161,13 @@ def test_copy_makes_a_planned_event_on_the_new_date(
         capfd, "--db", str(demo_path), "events", "copy", first["id"][:8], "--date", "2026-13-45"
     )
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_copy_refuses_an_event_given_as_odd_bytes_in_one_line(
+    demo_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    odd = b"\xff".decode("utf-8", "surrogateescape")
+    code, _out, err = run(
+        capfd, "--db", str(demo_path), "events", "copy", odd, "--date", "2026-12-16"
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Unexpected" not in err
