@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
-import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -867,19 +866,12 @@ def write_big_cp932_csv(path: Path, count: int) -> Path:
 
 
 @pytest.mark.slow
-def test_parsing_10000_row_cp932_csv_is_fast(tmp_path: Path) -> None:
+def test_parsing_10000_row_cp932_csv(tmp_path: Path) -> None:
+    # Its time is measured beside a bare csv.reader in tests/perf/test_roster_perf.py.
     path = write_big_cp932_csv(tmp_path / "big.csv", 10_000)
-    started, cpu_started = time.perf_counter(), time.process_time()
     parsed = parse_roster(path)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    size = path.stat().st_size
-    print(
-        f"\nparse_roster: 10,000-row cp932 CSV ({size:,} bytes): {elapsed:.3f} s, CPU {cpu:.3f} s"
-    )
     assert parsed.problems == []
     assert len(parsed.rows) == 10_000
     assert parsed.rows[1].family_name == "山﨑"
     assert parsed.rows[-1].line == 10_001
-    # The whole import (this plus storing) should take under 3 s; parsing alone well under 1 s.
-    # CPU time, so that other work on a shared machine does not make the test flaky.
-    assert cpu < 2.0
+    assert parsed.rows[1].phone == "03-1001-5678"

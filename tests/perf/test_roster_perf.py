@@ -109,6 +109,35 @@ def test_import_10k_cp932(ctx: Context, tmp_path: Path) -> None:
     del rng
 
 
+def test_parse_10k_cp932_beside_bare_reader(tmp_path: Path) -> None:
+    """parse_roster on the 13-column roster of the default run's test, beside csv.reader
+    decoding the same file (the floor no parser can go under), CPU medians of three."""
+    from app.roster_files import parse_roster
+    from tests.app.test_roster_files import write_big_cp932_csv
+
+    path = write_big_cp932_csv(tmp_path / "big.csv", 10_000)
+
+    def bare() -> None:
+        with open(path, encoding="cp932", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert len(rows) == 10_001
+
+    def ours() -> None:
+        assert len(parse_roster(path).rows) == 10_000
+
+    figures = {}
+    for name, fn in (("bare csv.reader", bare), ("parse_roster", ours)):
+        cpu = []
+        for _ in range(3):
+            started = time.process_time()
+            fn()
+            cpu.append(time.process_time() - started)
+        figures[name] = statistics.median(cpu)
+    ratio = figures["parse_roster"] / figures["bare csv.reader"]
+    print("\n10,000-row cp932 CSV: " + ", ".join(f"{k} {v * 1000:.0f} ms CPU" for k, v in figures.items())
+          + f" ({ratio:.1f}x)")
+
+
 def test_member_list_memory_at_100k(tmp_path: Path) -> None:
     """A child process opens 100,000 members in the Qt list and scrolls it; prints peak RSS."""
     from app.chapter import set_up_chapter
