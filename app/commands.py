@@ -37,6 +37,7 @@ def opened(args: argparse.Namespace, *, create: bool = False) -> Iterator[Contex
 COMMAND_MODULES = (
     "app.commands_events",
     "app.commands_print",
+    "app.commands_mailing",
     "app.commands_visits",
     "app.commands_sync",
     "app.commands_backup",
