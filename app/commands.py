@@ -91,8 +91,24 @@ def _register_core(sub: Any) -> None:
     p.add_argument(
         "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
     )
+    p.add_argument(
+        "--tag",
+        type=argtypes.text,
+        action="append",
+        default=[],
+        metavar="TAG",
+        help=_("only members in this group (repeatable: any of them)"),
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_list)
+    for name, text, handler in (
+        ("tag", _("put members in groups (班, 地区, 年賀状 …)"), cmd_members_tag),
+        ("untag", _("take members out of groups"), cmd_members_untag),
+    ):
+        p = msub.add_parser(name, help=text)
+        p.add_argument("member", type=argtypes.text, metavar="MEMBER")
+        p.add_argument("tags", type=argtypes.text, nargs="+", metavar="TAG")
+        p.set_defaults(handler=handler)
     p = msub.add_parser("lapsed", help=_("regulars not seen for some months, newest absence first"))
     p.add_argument(
         "--months", type=argtypes.count, default=3, metavar="N", help=_("not seen for N months (3)")
@@ -174,13 +190,41 @@ def cmd_members_list(args: argparse.Namespace) -> int:
     """members list [--search TEXT] [--chapter NAME] [--json]"""
     with opened(args) as ctx:
         views = members.list_members(
-            ctx, args.search, include_retired=args.all, chapter_id=chapter_id_of(ctx, args.chapter)
+            ctx,
+            args.search,
+            include_retired=args.all,
+            chapter_id=chapter_id_of(ctx, args.chapter),
+            tags=args.tag,
         )
     if args.json:
         print_json(views)
         return EXIT_OK
     for v in views:
         say("\t".join([v.id[:8], v.full_name, v.full_kana, v.member_number, v.phone or v.mobile]))
+    return EXIT_OK
+
+
+def cmd_members_tag(args: argparse.Namespace) -> int:
+    """members tag MEMBER TAG..."""
+    from app import households
+
+    with opened(args) as ctx:
+        member_id = members.resolve_member(ctx, args.member)
+        households.tag_members(ctx, [member_id], args.tags)
+        view = members.get_member(ctx, member_id)
+    say(_("{name}: {tags}").format(name=view.full_name, tags="、".join(view.tags)))
+    return EXIT_OK
+
+
+def cmd_members_untag(args: argparse.Namespace) -> int:
+    """members untag MEMBER TAG..."""
+    from app import households
+
+    with opened(args) as ctx:
+        member_id = members.resolve_member(ctx, args.member)
+        households.untag_members(ctx, [member_id], args.tags)
+        view = members.get_member(ctx, member_id)
+    say(_("{name}: {tags}").format(name=view.full_name, tags="、".join(view.tags) or "—"))
     return EXIT_OK
 
 

@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app import argtypes, mailing
-from app.cli import EXIT_OK, say
+from app import argtypes, households, mailing, members
+from app.cli import EXIT_OK, print_json, say
 from app.commands import opened
 from app.commands_print import print_subcommands
+from app.context import Context
 from app.dates import parse_date
 from app.errors import UserError
 from app.i18n import gettext as _
@@ -30,6 +31,17 @@ def _columns(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
+def _tag_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tag",
+        type=argtypes.text,
+        action="append",
+        default=[],
+        metavar="TAG",
+        help=_("only members in this group (repeatable: any of them)"),
+    )
+
+
 def _selection(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--event",
@@ -46,6 +58,7 @@ def _selection(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help=_("only these members (repeatable)"),
     )
+    _tag_option(p)
     p.add_argument(
         "--per-household",
         action="store_true",
@@ -108,6 +121,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_print_postcards)
 
     p = psub.add_parser("roster", help=_("the member roster in gojūon order"))
+    _tag_option(p)
     p.add_argument(
         "--columns",
         type=_columns,
@@ -133,6 +147,12 @@ def register(sub: Any) -> None:
     p.add_argument("--paper", default="A4", choices=["A4", "B5"])
     p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
     p.set_defaults(handler=cmd_print_call_list)
+
+    h = sub.add_parser("households", help=_("households (世帯) of the roster"))
+    hsub = h.add_subparsers(dest="households_command")
+    p = hsub.add_parser("list", help=_("each household with its members and address"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_households_list)
 
 
 def _checked(out: Path) -> Path:
@@ -168,7 +188,8 @@ def cmd_print_labels(args: argparse.Namespace) -> int:
             ctx,
             out,
             event_id=args.event or None,
-            member_ids=args.member,
+            member_ids=_members(ctx, args.member),
+            tags=args.tag,
             per_household=args.per_household,
             layout=args.layout,
             start=args.start,
@@ -194,7 +215,8 @@ def cmd_print_postcards(args: argparse.Namespace) -> int:
             ctx,
             out,
             event_id=args.event or None,
-            member_ids=args.member,
+            member_ids=_members(ctx, args.member),
+            tags=args.tag,
             per_household=args.per_household,
             sender=args.sender,
             outline=args.outline,
@@ -206,7 +228,7 @@ def cmd_print_roster(args: argparse.Namespace) -> int:
     """print roster [--columns A,B] [--paper A4|B5] -o FILE.pdf"""
     out = _checked(args.output)
     with opened(args) as ctx:
-        done = mailing.print_roster(ctx, out, columns=args.columns, paper=args.paper)
+        done = mailing.print_roster(ctx, out, columns=args.columns, tags=args.tag, paper=args.paper)
     say(
         _("Wrote {path}: {pages} pages, {people} members.").format(
             path=done.path, pages=done.pages, people=done.recipients.people
@@ -234,4 +256,21 @@ def cmd_print_call_list(args: argparse.Namespace) -> int:
             path=done.path, pages=done.pages, people=done.recipients.people
         )
     )
+    return EXIT_OK
+
+
+def _members(ctx: Context, given: list[str]) -> list[str]:
+    return [members.resolve_member(ctx, m) for m in given]
+
+
+def cmd_households_list(args: argparse.Namespace) -> int:
+    """households list [--json]"""
+    with opened(args) as ctx:
+        found = households.list_households(ctx)
+    if args.json:
+        print_json(found)
+        return EXIT_OK
+    for h in found:
+        names = "、".join(m.name for m in h.members)
+        say("\t".join([h.id, h.name, h.postal_code, h.address, names]))
     return EXIT_OK

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import events
+from app import events, households
 from app.audit import deny
 from app.chapter import _get, _set, current_chapter
 from app.context import Context, Permission
@@ -83,8 +83,14 @@ class MailingPrint:
     warnings: list[str] = field(default_factory=list)
 
 
+def _postal_digits(row: Member) -> str:
+    return "".join(ch for ch in row.postal_code if ch.isdigit())
+
+
 def _household_key(row: Member) -> tuple[str, str]:
-    digits = "".join(ch for ch in row.postal_code if ch.isdigit())
+    if row.household:
+        return "household", row.household
+    digits = _postal_digits(row)
     address = "".join(unicodedata.normalize("NFKC", row.address).split())
     return digits, address
 
@@ -98,11 +104,15 @@ def select_recipients(
     *,
     event_id: str | None = None,
     member_ids: Sequence[str] = (),
+    tags: Sequence[str] = (),
     per_household: bool = False,
 ) -> Recipients:
-    """Who a mailing reaches: an event's registrants, the members given, or all active ones."""
+    """Who a mailing reaches: an event's registrants, the members given, members in any of
+    `tags`, or all active ones (the first of these given). With `per_household`, a household
+    (世帯番号) gets one piece, and so do members without one who live at the same address."""
     ctx.require(Permission.ROSTER_EXPORT)
     left: list[LeftOut] = []
+    tagged = households.member_ids_with_tags(ctx, tags) if tags else None
     with ctx.db.transaction() as s:
         stmt = select(Member).where(Member.deleted.is_(False))
         if event_id is not None:
@@ -121,6 +131,8 @@ def select_recipients(
             stmt = stmt.where(Member.id.in_(wanted))
         elif member_ids:
             stmt = stmt.where(Member.id.in_(list(member_ids)))
+        elif tagged is not None:
+            stmt = stmt.where(Member.id.in_(sorted(tagged)))
         else:
             stmt = stmt.where(Member.status == ACTIVE)
         chosen: list[Member] = []
@@ -129,7 +141,7 @@ def select_recipients(
                 left.append(LeftOut(_name(row), RETIRED))
             elif not row.consent_contact:
                 left.append(LeftOut(_name(row), NO_CONSENT))
-            elif not row.address.strip() or len(_household_key(row)[0]) != 7:
+            elif not row.address.strip() or len(_postal_digits(row)) != 7:
                 left.append(LeftOut(_name(row), NO_ADDRESS))
             else:
                 chosen.append(row)
@@ -239,6 +251,7 @@ def print_labels(
     *,
     event_id: str | None = None,
     member_ids: Sequence[str] = (),
+    tags: Sequence[str] = (),
     per_household: bool = False,
     layout: str = "24",
     start: int = 1,
@@ -251,7 +264,7 @@ def print_labels(
     _pdf_target(out)
     address_labels.sheet_for(layout)
     chosen = select_recipients(
-        ctx, event_id=event_id, member_ids=member_ids, per_household=per_household
+        ctx, event_id=event_id, member_ids=member_ids, tags=tags, per_household=per_household
     )
     if not chosen.pieces:
         raise UserError(_("No one to send to: {summary}.").format(summary=chosen.summary()))
@@ -280,6 +293,7 @@ def print_postcards(
     *,
     event_id: str | None = None,
     member_ids: Sequence[str] = (),
+    tags: Sequence[str] = (),
     per_household: bool = False,
     sender: bool = False,
     outline: bool = False,
@@ -288,7 +302,7 @@ def print_postcards(
     _refuse_visitor(ctx, "postcards")
     _pdf_target(out)
     chosen = select_recipients(
-        ctx, event_id=event_id, member_ids=member_ids, per_household=per_household
+        ctx, event_id=event_id, member_ids=member_ids, tags=tags, per_household=per_household
     )
     if not chosen.pieces:
         raise UserError(_("No one to send to: {summary}.").format(summary=chosen.summary()))
@@ -312,10 +326,11 @@ def print_roster(
     out: Path | None,
     *,
     columns: Sequence[str] = member_lists.DEFAULT_ROSTER_COLUMNS,
+    tags: Sequence[str] = (),
     paper: str = "A4",
     today: date | None = None,
 ) -> MailingPrint:
-    """名簿 of the active members in gojūon order with index headings."""
+    """名簿 of the active members (of any of `tags`) in gojūon order with index headings."""
     _refuse_visitor(ctx, "roster")
     _pdf_target(out)
     unknown = [c for c in columns if c not in member_lists.ROSTER_COLUMNS]
@@ -325,14 +340,12 @@ def print_roster(
                 name=unknown[0], choices=", ".join(member_lists.ROSTER_COLUMNS)
             )
         )
+    tagged = households.member_ids_with_tags(ctx, tags) if tags else None
     with ctx.db.transaction() as s:
-        rows = list(
-            s.scalars(
-                select(Member)
-                .where(Member.deleted.is_(False), Member.status == ACTIVE)
-                .order_by(Member.reading_key, Member.id)
-            )
-        )
+        stmt = select(Member).where(Member.deleted.is_(False), Member.status == ACTIVE)
+        if tagged is not None:
+            stmt = stmt.where(Member.id.in_(sorted(tagged)))
+        rows = list(s.scalars(stmt.order_by(Member.reading_key, Member.id)))
         entries = [
             member_lists.RosterEntry(
                 name=_name(r),

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app import people, roster_files
+from app import households, people, roster_files
 from app.backup import backup_before_change
 from app.context import Context, Permission
 from app.database import Database
@@ -52,6 +52,8 @@ class MemberInput:
     consent_contact: bool = False
     consent_photo: bool = False
     note: str = ""
+    household: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def normalise_input(data: MemberInput) -> MemberInput:
         email=email,
         roles=roles,
         note=strip_bidi(data.note.strip()),
+        household=households.clean_household(data.household),
+        tags=households.clean_tags(data.tags),
     )
 
 
@@ -136,7 +140,7 @@ def _derived(row: Member) -> None:
 
 def _apply(row: Member, data: MemberInput) -> None:
     for name, value in asdict(data).items():
-        if name == "roles":
+        if name in ("roles", "tags"):
             value = list(value)
         setattr(row, name, value)
     _derived(row)
@@ -161,6 +165,8 @@ def _view(row: Member) -> MemberView:
         consent_contact=row.consent_contact,
         consent_photo=row.consent_photo,
         note=row.note,
+        household=row.household,
+        tags=tuple(row.tags or ()),
         status=row.status,
         left_on=row.left_on,
         version=row.version,
@@ -203,7 +209,22 @@ def update_member(ctx: Context, member_id: str, data: MemberInput) -> MemberView
         row = _load(s, member_id)
         if clean.member_number:
             _refuse_duplicate_number(s, clean.member_number, row.id)
+        old_place, old_household = (row.postal_code, row.address), row.household
         _apply(row, clean)
+        # Only when the edit left the household as it was: a new number is the user's choice.
+        if row.household and row.household == old_household:
+            housemates = list(
+                s.scalars(
+                    select(Member).where(
+                        Member.household == row.household,
+                        Member.id != row.id,
+                        Member.deleted.is_(False),
+                    )
+                )
+            )
+            # Moved away from the rest of the household: no longer one piece of mail with them.
+            if households.moved_out(row, *old_place, housemates):
+                row.household = ""
         s.flush()
         return _view(row)
 
@@ -456,10 +477,15 @@ def list_members(
     include_retired: bool = False,
     *,
     chapter_id: str | None = None,
+    tags: Sequence[str] = (),
 ) -> list[MemberView]:
-    """Full details of the matching members, in gojūon order (for scripts and export)."""
+    """Full details of the matching members, in gojūon order (for scripts and export);
+    with `tags`, only members in any of those groups."""
     ctx.require(Permission.ROSTER_READ)
     ids = search_ids(ctx, query, include_retired, chapter_id=chapter_id)
+    if tags:
+        carrying = households.member_ids_with_tags(ctx, tags)
+        ids = [i for i in ids if i in carrying]
     rows: dict[str, MemberView] = {}
     with ctx.db.transaction() as s:
         for start in range(0, len(ids), 500):
@@ -516,6 +542,9 @@ def _input_from_file_row(row: roster_files.MemberRow) -> MemberInput:
         roles=tuple(row.roles),
         joined_on=row.joined_on,
         note=row.note,
+        household=row.household,
+        tags=tuple(row.tags),
+        consent_contact=row.consent_contact,
     )
 
 
@@ -570,7 +599,7 @@ def import_members(
     if not dry_run:
         backup_before_change(ctx, "before import")
     try:
-        _store_import(ctx, inputs, report)
+        _store_import(ctx, inputs, report, carried=set(parsed.columns.values()))
     except _DryRunDone:
         pass
     return report
@@ -581,8 +610,13 @@ class _DryRunDone(Exception):
 
 
 def _store_import(
-    ctx: Context, inputs: list[tuple[int, MemberInput]], report: ImportReport
+    ctx: Context,
+    inputs: list[tuple[int, MemberInput]],
+    report: ImportReport,
+    carried: set[str] | None = None,
 ) -> None:
+    # A file without a 世帯番号 or グループ column leaves households and groups as they are.
+    keeps = {"household", "tags"} - (carried if carried is not None else {"household", "tags"})
     with ctx.db.transaction() as s:
         existing = list(s.scalars(select(Member).where(Member.deleted.is_(False))))
         by_number = {m.member_number: m for m in existing if m.member_number}
@@ -603,6 +637,7 @@ def _store_import(
                 consent_contact=before.consent_contact or data.consent_contact,
                 consent_photo=before.consent_photo or data.consent_photo,
                 joined_on=data.joined_on or before.joined_on,
+                **{name: getattr(before, name) for name in keeps},
             )
             if asdict(merged) == {k: v for k, v in asdict(before).items() if k in asdict(merged)}:
                 report.unchanged += 1
@@ -641,6 +676,9 @@ def export_members(
             note=v.note,
             joined_on=v.joined_on,
             roles=tuple(v.roles),
+            household=v.household,
+            tags=v.tags,
+            consent_contact=v.consent_contact,
         )
         for i, v in enumerate(views)
     ]

@@ -100,6 +100,10 @@ class Member(SyncMixin, PersonNameMixin, Base):
     consent_photo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    # 世帯番号: members who share it are one household (one piece of mail, 連名).
+    household: Mapped[str] = mapped_column(String(40), nullable=False, default="", index=True)
+    # Groups the coordinator makes up (班, 地区, 配達コース, 年賀状 …).
+    tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
 
     __table_args__ = (Index("ix_members_list", "deleted", "reading_key"),)
 

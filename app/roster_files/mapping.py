@@ -18,7 +18,7 @@ FULL_KANA = "full_kana"
 ADDRESS2 = "address2"
 MAPPABLE_FIELDS: tuple[str, ...] = (*FIELDS, FULL_NAME, FULL_KANA, ADDRESS2)
 # Fields several columns may feed at once; their values are joined.
-MULTI_FIELDS = frozenset({"address", ADDRESS2, "note", "roles"})
+MULTI_FIELDS = frozenset({"address", ADDRESS2, "note", "roles", "tags"})
 NAME_FIELDS = frozenset({"family_name", "given_name", FULL_NAME})
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -241,6 +241,25 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "member since",
     ),
     "roles": ("役割", "役割区分", "role", "roles"),
+    "household": (
+        "世帯番号",
+        "世帯No",
+        "世帯ID",
+        "世帯コード",
+        "household",
+        "household no",
+        "household number",
+    ),
+    "consent_contact": (
+        "連絡可",
+        "連絡の同意",
+        "連絡同意",
+        "案内送付",
+        "consent",
+        "consent to contact",
+        "may contact",
+    ),
+    "tags": ("グループ", "グループ名", "タグ", "所属グループ", "group", "groups", "tags"),
 }
 
 # Punctuation and spacing that vary between files without changing what a header means.
@@ -305,5 +324,8 @@ def field_choices() -> list[tuple[str, str]]:
         "note": _("Notes"),
         "joined_on": _("Joined on"),
         "roles": _("Roles"),
+        "household": _("Household no."),
+        "tags": _("Groups"),
+        "consent_contact": _("Agreed to be contacted"),
     }
     return list(labels.items())

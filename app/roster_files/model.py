@@ -32,6 +32,9 @@ class MemberRow:
     note: str = ""
     joined_on: date | None = None
     roles: tuple[str, ...] = ()
+    household: str = ""
+    tags: tuple[str, ...] = ()
+    consent_contact: bool = False
 
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MemberRow) if f.name != "line")

@@ -25,7 +25,7 @@ from app.roster_files.reading import read_file_table
 T = TypeVar("T")
 
 # Joiners for fields fed by several columns.
-_JOINERS = {"address": " ", ADDRESS2: " ", "note": "\n", "roles": "、"}
+_JOINERS = {"address": " ", ADDRESS2: " ", "note": "\n", "roles": "、", "tags": "、"}
 
 
 def _check_mapping(headers: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
@@ -156,5 +156,8 @@ class _Line:
             note=values.note(self.get("note")),
             joined_on=self.check("joined_on", values.parse_date, None),
             roles=self.check("roles", values.roles, ()),
+            household=self.check("household", values.household, ""),
+            tags=self.check("tags", values.tags, ()),
+            consent_contact=self.check("consent_contact", values.yes_no, False),
         )
         return None if self.problems else member

@@ -12,6 +12,7 @@ from app.i18n import gettext as _
 from app.phone import NotAPhoneNumber, normalize_phone
 from app.postal import normalize_postal_code
 from app.roster_files.model import ROLE_CODES
+from app.text import groups
 from app.text.kana import normalize_reading
 from app.text.safety import bad_name_char, bad_name_message, strip_bidi
 
@@ -138,3 +139,33 @@ def roles(text: str) -> tuple[str, ...]:
             raise BadValue(_("Unknown role: {value}").format(value=word))
         found.add(code)
     return tuple(code for code in ROLE_CODES if code in found)
+
+
+def household(text: str) -> str:
+    """A 世帯番号 as stored, or BadValue."""
+    try:
+        return groups.clean_household(text)
+    except UserError as exc:
+        raise BadValue(exc.message) from None
+
+
+def tags(text: str) -> tuple[str, ...]:
+    """Groups from one cell, separated by 、 , ; or ／."""
+    try:
+        return groups.split_tags(text)
+    except UserError as exc:
+        raise BadValue(exc.message) from None
+
+
+_YES = frozenset({"はい", "可", "有", "あり", "済", "○", "〇", "◯", "yes", "y", "true", "1", "ok"})
+_NO = frozenset({"", "いいえ", "不可", "無", "なし", "×", "no", "n", "false", "0", "-"})
+
+
+def yes_no(text: str) -> bool:
+    """A yes/no cell (はい/いいえ, ○/×, yes/no, 1/0); anything else is BadValue."""
+    word = unicodedata.normalize("NFKC", text).strip().casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise BadValue(_("Write yes or no (はい／いいえ): {value}").format(value=text.strip()))

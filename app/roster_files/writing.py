@@ -34,6 +34,9 @@ EXPORT_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("email", "メールアドレス", 28),
     ("joined_on", "入会日", 12),
     ("roles", "役割", 28),
+    ("household", "世帯番号", 12),
+    ("tags", "グループ", 28),
+    ("consent_contact", "連絡可", 8),
     ("note", "備考", 40),
 )
 SHEET_TITLE = "名簿"
@@ -66,6 +69,10 @@ def _format(name: str, value: Any) -> str:
         return ""
     if name == "roles":
         return _format_roles(value)
+    if name == "consent_contact":
+        return "はい" if value else ""
+    if name == "tags":
+        return "、".join(str(tag) for tag in value or ())
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

@@ -596,6 +596,9 @@ SAMPLE = [
         note="=1+1 は数式ではなく\n二行目",
         joined_on=date(2023, 4, 1),
         roles=("coordinator", "visitor"),
+        household="H-0012",
+        tags=("年賀状", "3班"),
+        consent_contact=True,
     ),
     MemberRow(line=3, family_name="山田", given_name="太郎"),
 ]
@@ -613,6 +616,8 @@ def test_xlsx_export_is_all_text_with_a_japanese_header(tmp_path: Path) -> None:
     assert row["郵便番号"].value == "060-0001"
     assert row["入会日"].value == "2023/04/01"
     assert row["役割"].value == "コーディネーター、訪問"
+    assert row["グループ"].value == "年賀状、3班"
+    assert row["連絡可"].value == "はい"
     assert row["備考"].value == "=1+1 は数式ではなく\n二行目"
     for cell in sheet[2]:
         assert cell.number_format == "@"

@@ -541,3 +541,16 @@ def test_a_chapters_edit_of_a_shared_row_reaches_the_other_chapters(world: World
             row = s.get(Organisation, org)
             assert row is not None
             assert (row.chapter_id, row.note) == (None, "電話番号が変わりました")
+
+
+def test_households_and_groups_travel_with_the_member(world: World) -> None:
+    from app import households
+
+    arakawa = world.chapters["荒川"]
+    m = add(arakawa, Member, family_name="山田", given_name="花子", household="H-1", tags=["3班"])
+    world.hq_import(world.chapter_export("荒川"))
+    at_hq = member(world.hq, m)
+    assert (at_hq.household, at_hq.tags) == ("H-1", ["3班"])
+    households.tag_members(arakawa, [m], ["年賀状"])
+    world.sync("荒川")
+    assert member(world.hq, m).tags == ["3班", "年賀状"]
