@@ -432,3 +432,18 @@ def print_call_list(
         ),
     )
     return _outcome(done, chosen)
+
+
+def record_output(ctx: Context, what: str, people: int, destination: str) -> None:
+    """Log a previewed mailing that was then printed or saved (the window's path)."""
+    with ctx.db.transaction() as s:
+        record_take_out(
+            s,
+            ctx,
+            action="print",
+            what=what,
+            people=people,
+            special_care=False,
+            encrypted=False,
+            destination=destination,
+        )

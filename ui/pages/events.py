@@ -146,6 +146,8 @@ class EventsPage(QWidget):
         print_row.addWidget(QLabel(_("Print:")))
         for b in self.print_buttons.values():
             print_row.addWidget(b)
+        self.mailing_button = QPushButton(_("Call list, labels…"))
+        print_row.addWidget(self.mailing_button)
         print_row.addStretch(1)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -218,6 +220,7 @@ class EventsPage(QWidget):
         self.check_button.clicked.connect(self.toggle_check_in)
         self.cancel_reg_button.clicked.connect(self.cancel_registration)
         self.reception_button.clicked.connect(self.open_reception)
+        self.mailing_button.clicked.connect(self.open_mailing)
         shortcut(self, QKeySequence("Ctrl+N"), self.new_event)
         shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
         shortcut(self, QKeySequence("Ctrl+P"), lambda: self.open_print(event_print.FLYER))
@@ -240,6 +243,9 @@ class EventsPage(QWidget):
         people = ctx.actor.can(Permission.EVENTS_PEOPLE)
         for kind, button in self.print_buttons.items():
             button.setVisible(kind not in event_print.PERSONAL or people)
+        self.mailing_button.setVisible(
+            ctx.actor.can(Permission.ROSTER_EXPORT) and ctx.actor.can(Permission.ROSTER_CONTACT)
+        )
         self.refresh()
 
     # --- the event list --------------------------------------------------------------------
@@ -413,6 +419,7 @@ class EventsPage(QWidget):
         self.member_button.setEnabled(bool(open_event))
         self.guest_button.setEnabled(bool(open_event))
         self.reception_button.setEnabled(bool(dated))
+        self.mailing_button.setEnabled(chosen)
         reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
         live = reg is not None and reg.status != events.REG_CANCELLED
         self.check_button.setEnabled(live)
@@ -617,6 +624,20 @@ class EventsPage(QWidget):
             }.get(kind, _("Paper:")),
         )
         return dialog
+
+    def open_mailing(self) -> None:
+        """The event's call list, or labels and postcards for its registrants."""
+        from ui.dialogs.mailing import MailingDialog
+
+        v = self.current
+        if v is None:
+            return
+        dialog = Operation(
+            self, lambda: MailingDialog(self.ctx, self, event_id=v.id, event_title=v.title)
+        ).value()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
 
     def open_print(self, kind: str) -> None:
         """Preview a print of the chosen event, to print or save it."""

@@ -71,6 +71,7 @@ class MembersPage(QWidget):
         self.retire_button = QPushButton(_("Retire…"))
         self.import_button = QPushButton(_("Import from Excel/CSV…"))
         self.export_button = QPushButton(_("Export for Excel…"))
+        self.mailing_button = QPushButton(_("Labels and postcards…"))
         self.undo_bar = QWidget()
         self.undo_label = QLabel("")
         self.undo_button = QPushButton(_("Undo"))
@@ -94,6 +95,7 @@ class MembersPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.mailing_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.count_label)
@@ -114,6 +116,7 @@ class MembersPage(QWidget):
         self.retire_button.clicked.connect(self.retire_or_reinstate)
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
+        self.mailing_button.clicked.connect(self.open_mailing)
         self.undo_button.clicked.connect(self.undo)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
         shortcut(self, QKeySequence("Ctrl+N"), self.add_member)
@@ -123,6 +126,7 @@ class MembersPage(QWidget):
         for b in (self.add_button, self.edit_button, self.retire_button, self.import_button):
             b.setVisible(writable)
         self.export_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
+        self.mailing_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -161,6 +165,15 @@ class MembersPage(QWidget):
         if row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+
+    def open_mailing(self) -> None:
+        """Address labels, postcards or the printed roster for everyone or some groups."""
+        from ui.dialogs.mailing import MailingDialog
+
+        dialog = Operation(self, lambda: MailingDialog(self.ctx, self)).value()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
 
     def add_member(self) -> None:
         """Open the form for a new member."""
