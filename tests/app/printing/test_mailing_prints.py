@@ -84,7 +84,8 @@ def test_address_is_vertical_with_kanji_numerals_and_every_glyph_inside() -> Non
     # The recipient's address columns (right of the names, below the boxes): one character
     # per cell, every number in kanji.
     address = [r for r in runs(pdf) if r[1] > 70 * mm and r[2] < CARD_H - 22 * mm]
-    assert all(len(t) == 1 for t, *_rest in address)
+    # (pypdf reads a turned dash together with the character before it.)
+    assert all(len(t.replace("―", "")) == 1 for t, *_rest in address)
     column = "".join(t for t, *_rest in address)
     assert "西新宿二―八―一" in column and "都庁ハイツ三〇一" in column
     assert not any(ch.isascii() for ch in column)
