@@ -12,6 +12,7 @@ from app.context import Context, Permission
 from app.errors import UserError
 from app.events import KINDS
 from app.i18n import gettext as _
+from app.text.safety import strip_bidi
 from db.models import Event, EventOccurrence, Member, Registration
 
 DEFAULT_MONTHS = 3
@@ -137,3 +138,28 @@ def lapsed_members(
                 )
             )
         return out
+
+
+MAX_CALL_NOTE = 500
+
+
+def note_call(ctx: Context, member_id: str, text: str, today: date | None = None) -> str:
+    """Add a dated line about a phone call to the member's notes (one transaction); the
+    line added. For the coordinator working down the lapsed list."""
+    ctx.require(Permission.ROSTER_WRITE)
+    said = " ".join(strip_bidi(text).split())
+    if not said:
+        raise UserError(_("Write what was said on the call."))
+    if len(said) > MAX_CALL_NOTE:
+        raise UserError(
+            _("A call note may have at most {count} characters.").format(count=MAX_CALL_NOTE)
+        )
+    line = _("{date} phone call: {text}").format(
+        date=(today or date.today()).isoformat(), text=said
+    )
+    with ctx.db.transaction() as s:
+        row = s.get(Member, member_id)
+        if row is None or row.deleted:
+            raise UserError(_("No such member: {id}").format(id=member_id))
+        row.note = f"{row.note.rstrip()}\n{line}" if row.note.strip() else line
+    return line

@@ -110,3 +110,18 @@ def test_command_line_lists_json_and_refuses_in_one_line(
     for bad in (["--months", "0"], ["--min-visits", "99999999999999999999999"], ["--kind", "x"]):
         assert cli.run(["--db", str(path), "members", "lapsed", *bad]) == 1
         assert len(capfd.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_call_is_noted_in_the_members_notes_dated(ctx: Context) -> None:
+    person = _member(ctx, "佐藤", "サトウ")
+    line = attendance.note_call(ctx, person, "  来月から\nまた来るそうです ", today=TODAY)
+    assert line.startswith("2026-12-02") and "来月から また来るそうです" in line
+    attendance.note_call(ctx, person, "留守電", today=TODAY)
+    assert members.get_member(ctx, person).note.splitlines()[-1].endswith("留守電")
+    with pytest.raises(UserError):
+        attendance.note_call(ctx, person, "   ")
+    with pytest.raises(UserError):
+        attendance.note_call(ctx, person, "あ" * 501)
+    viewer = ctx.with_actor(Actor("v", "viewer"))
+    with pytest.raises(PermissionDenied):
+        attendance.note_call(viewer, person, "x")

@@ -35,6 +35,7 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     from ui.dialogs.event_register import RegisterDialog
     from ui.dialogs.first_start import FirstStartDialog
     from ui.dialogs.follow_up import FollowUpDialog
+    from ui.dialogs.lapsed import LapsedDialog
     from ui.dialogs.login import LoginDialog
     from ui.dialogs.mailing import MailingDialog
     from ui.dialogs.member import MemberDialog
@@ -60,6 +61,7 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     yield "event_edit", lambda: EventDialog(ctx, lecture, view)
     yield "register", lambda: RegisterDialog(ctx, lecture, parent=view)
     yield "reception", lambda: ReceptionDialog(ctx, lecture, parent=view)
+    yield "lapsed", lambda: LapsedDialog(ctx, view)
     yield "mailing", lambda: MailingDialog(ctx, view, event_id=lecture, event_title="講座")
     yield "organisation_new", lambda: OrganisationDialog(ctx, None, view)
     yield "lecturer_new", lambda: LecturerDialog(ctx, None, view)

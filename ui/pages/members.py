@@ -72,6 +72,7 @@ class MembersPage(QWidget):
         self.import_button = QPushButton(_("Import from Excel/CSV…"))
         self.export_button = QPushButton(_("Export for Excel…"))
         self.mailing_button = QPushButton(_("Labels and postcards…"))
+        self.lapsed_button = QPushButton(_("Stopped coming…"))
         self.undo_bar = QWidget()
         self.undo_label = QLabel("")
         self.undo_button = QPushButton(_("Undo"))
@@ -96,6 +97,7 @@ class MembersPage(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.mailing_button)
+        buttons.addWidget(self.lapsed_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.count_label)
@@ -117,6 +119,7 @@ class MembersPage(QWidget):
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
         self.mailing_button.clicked.connect(self.open_mailing)
+        self.lapsed_button.clicked.connect(self.open_lapsed)
         self.undo_button.clicked.connect(self.undo)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
         shortcut(self, QKeySequence("Ctrl+N"), self.add_member)
@@ -127,6 +130,7 @@ class MembersPage(QWidget):
             b.setVisible(writable)
         self.export_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.mailing_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
+        self.lapsed_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -171,6 +175,15 @@ class MembersPage(QWidget):
         from ui.dialogs.mailing import MailingDialog
 
         dialog = Operation(self, lambda: MailingDialog(self.ctx, self)).value()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def open_lapsed(self) -> None:
+        """The regulars who have not come for some months, to ring them."""
+        from ui.dialogs.lapsed import LapsedDialog
+
+        dialog = Operation(self, lambda: LapsedDialog(self.ctx, self)).value()
         if dialog is not None:
             dialog.exec()
             dialog.deleteLater()
