@@ -89,6 +89,8 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("left_on", N_("Retired on")),
         ("consent_contact", N_("Agrees to be contacted")),
         ("consent_photo", N_("Agrees to photos")),
+        ("household", N_("Household no.")),
+        ("tags", N_("Groups")),
         ("note", N_("Notes")),
     ),
     "events": (
