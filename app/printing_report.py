@@ -585,6 +585,18 @@ def month_bar_chart(
     return drawing
 
 
+def _two_lines(text: str, font: str, size: float, width: float) -> str:
+    """`text` as one line if it fits `width`, else two (at the space nearest the middle)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        return text[:cut] + "\n" + text[cut + 1 :]
+    half = (len(text) + 1) // 2
+    return text[:half] + "\n" + text[half:]
+
+
 def horizontal_bar_chart(
     title: str,
     labels: Sequence[str],
@@ -598,7 +610,15 @@ def horizontal_bar_chart(
     drawing = _drawing(width, height)
     _title(drawing, title, height - 14)
     chart = HorizontalBarChart()
-    label_w = 150.0
+    # The labels get the room the widest needs, up to 45 % of the width; a longer one goes
+    # onto two lines (at a space in English) rather than past the page's left margin.
+    cap = width * 0.45
+    labels = [_two_lines(label, PGOTHIC, CHART_PT, cap - 8) for label in labels]
+    widest = max(
+        (stringWidth(part, PGOTHIC, CHART_PT) for label in labels for part in label.split("\n")),
+        default=0.0,
+    )
+    label_w = min(cap, max(60.0, widest + 8))
     chart.x, chart.y = label_w, 16
     chart.width = width - label_w - 30
     chart.height = row_h * max(1, len(labels))

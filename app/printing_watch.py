@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -180,7 +181,11 @@ def _head_cells(guard: TextGuard, labels: Sequence[str]) -> list[Flowable]:
 
 
 def _round_table(guard: TextGuard, sheet: RoundSheet, width: float) -> Table:
-    cols = [9 * mm, 44 * mm, 52 * mm, 31 * mm]
+    # The date column holds "2026/10/3(土)" on one line; the rest share what is left, so a
+    # B5 sheet narrows the text columns instead of squeezing the dates and the heading.
+    fixed = 9 * mm + 34 * mm
+    rest = width - fixed
+    cols = [9 * mm, rest * 0.28, rest * 0.32, 34 * mm]
     cols.append(width - sum(cols))
     body = style("rs-body", BODY_PT, proportional=False)
     small = style("rs-small", BODY_PT, proportional=False, leading=BODY_PT * 1.25)
@@ -256,6 +261,11 @@ def _weekday(d: date) -> str:
 def _ticks(guard: TextGuard, labels: Sequence[str], columns: int, width: float) -> Table:
     """Labels each behind a box to tick, in `columns` columns."""
     st = style("tick", BODY_PT, proportional=True, leading=BODY_PT * 1.3)
+    # Fewer columns rather than a label broken into one-character lines (「様 / 子」).
+    box_w = stringWidth(BOX + "\u2002", st.fontName, BOX_PT) + 2
+    widest = max((stringWidth(label, st.fontName, BODY_PT) for label in labels), default=0.0)
+    while columns > 1 and width / columns < box_w + widest + 6:
+        columns -= 1
     cells: list[Any] = [
         paragraph(f'<font size="{BOX_PT}">{BOX}</font>\u2002' + guard.markup(label), st)
         for label in labels

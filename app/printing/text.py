@@ -32,6 +32,10 @@ CLOSING_MARKS = frozenset("、。，．・：；？！」』）】〕］｝〉�
 # Small kana, the long-vowel mark and iteration marks belong to the character before them.
 _CONTINUATIONS = frozenset("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶーゝゞヽヾ々")
 CANNOT_START = CLOSING_MARKS | _CONTINUATIONS
+# Only the comma and the full stop may hang past the line end (ぶら下げ): their ink sits in the
+# left half of the em. A hung 」, ー or small kana would print across a column rule or past
+# the margin, so those are pushed to the next line with the character before them (追い出し).
+HANGING = frozenset("、。，．,.")
 
 # Printed instead of a character the font cannot draw: the customary "geta" mark, which a
 # reader knows means "a character went missing here" (a blank box looks like a tick box).
@@ -94,9 +98,10 @@ def choose_break(chars: Sequence[str], start: int, overflow: int) -> int:
 
     Returns `end` (exclusive), with end > start. The rules, in order:
     a Latin word is moved whole to the next line when there is a space or a kanji/kana to
-    break after; one closing mark may hang past the margin (ぶら下げ), two or more are pushed
-    to the next line with the character before them; then the line is shortened until it no
-    longer ends with an opening bracket. Only a line made entirely of opening brackets grows
+    break after; one comma or full stop may hang past the margin (ぶら下げ); any other mark
+    that cannot start a line (」, ー, small kana), or two or more, is pushed to the next line
+    with the character before them; then the line is shortened until it no longer ends with
+    an opening bracket. Only a line made entirely of opening brackets grows
     past the margin instead, taking the next character with it.
     """
     n = len(chars)
@@ -109,7 +114,7 @@ def choose_break(chars: Sequence[str], start: int, overflow: int) -> int:
                 end = j + 1
                 break
     if end < n and chars[end] in CANNOT_START:
-        if end + 1 >= n or chars[end + 1] not in CANNOT_START:
+        if chars[end] in HANGING and (end + 1 >= n or chars[end + 1] not in CANNOT_START):
             end += 1
         else:
             while end > start + 1 and chars[end] in CANNOT_START:
@@ -121,6 +126,19 @@ def choose_break(chars: Sequence[str], start: int, overflow: int) -> int:
         while end < n and _ends_open(chars, start, end):
             end += 1
     return end
+
+
+def _widow_after(chars: Sequence[Any], end: int) -> bool:
+    """Whether the paragraph's text after `end` (up to a forced break) is one character."""
+    rest = 0
+    for u in chars[end:]:
+        if hasattr(u.frag, "lineBreak"):
+            break
+        if not _is_space(u):
+            rest += 1
+            if rest > 1:
+                return False
+    return rest == 1
 
 
 def _width(u: Any, max_width: float) -> float:
@@ -173,6 +191,10 @@ def kinsoku_frag_split(frags: Sequence[Any], max_widths: Sequence[float], calc_b
             w = _width(u, max_width)
             if used + w > max_width + _FUZZ and i > start:
                 end = choose_break(chars, start, i)
+                if _widow_after(chars, end) and end - start > 3:
+                    # One character alone on the last line (「ホー / ル」) reads as a
+                    # mistake: take one more along so it has company.
+                    end = choose_break(chars, start, end - 1)
                 break
             used += w
             i += 1

@@ -15,6 +15,7 @@ from app.printing.fonts import GOTHIC, PGOTHIC, PGOTHIC_BOLD, register_fonts
 from app.printing.text import (
     CANNOT_START,
     GETA,
+    HANGING,
     OPENING_BRACKETS,
     TextGuard,
     balanced_lines,
@@ -107,9 +108,9 @@ def test_no_line_ends_with_an_opening_bracket(
         body = line.rstrip()
         if stringWidth(body, font, size) <= width + _FUZZ:
             continue
-        # Only two reasons to pass the margin: one hanging closing mark (ぶら下げ), or a
+        # Only two reasons to pass the margin: one hanging comma or full stop (ぶら下げ), or a
         # run of opening brackets longer than a line, which takes the next character along.
-        hangs = body[-1] in CANNOT_START and stringWidth(body[:-1], font, size) <= width + _FUZZ
+        hangs = body[-1] in HANGING and stringWidth(body[:-1], font, size) <= width + _FUZZ
         bracket_run = all(c in OPENING_BRACKETS or c == " " for c in body[:-1])
         assert hangs or bracket_run, (text, lines)
 
@@ -160,3 +161,11 @@ def test_balanced_title_lines() -> None:
     )
     # No phrase boundary and far too long: the caller falls back to character wrapping.
     assert balanced_lines("あ" * 80, PGOTHIC_BOLD, 100, [30, 20], 2) is None
+
+
+def test_a_long_vowel_mark_or_small_kana_never_hangs_past_the_line_end() -> None:
+    # The old breaker hung these past the margin: 「多目的ホー」 over the poster's margin and
+    # 「三鷹をつなげようプロジェ」 across the report's column rule.
+    assert _lines("あいうえおかきホール", 8 * 12)[0] == "あいうえおかき"
+    assert _lines("三鷹をつなげようプロジェクト", 11 * 12)[0] == "三鷹をつなげようプロ"
+    assert _lines("あいうえおかきく、けこ", 8 * 12)[0] == "あいうえおかきく、"
