@@ -75,6 +75,12 @@ def register(sub: Any) -> None:
         metavar="N",
         help=_("blank visit forms after each volunteer's round sheet (default 4)"),
     )
+    p.add_argument(
+        "--prefilled",
+        action="store_true",
+        help=_("also one form per person on the round sheet, their name printed in"),
+    )
+    p.add_argument("--paper", default="A4", choices=["A4", "B5"])
     p.set_defaults(handler=cmd_print_visit_forms)
 
 
@@ -114,7 +120,14 @@ def cmd_print_visit_forms(args: argparse.Namespace) -> int:
         raise UserError(_("No such folder: {path}").format(path=out.parent))
     with opened(args) as ctx:
         use_print_language(ctx)
-        done = print_visit_forms(ctx, out, args.volunteer or None, blank_forms=args.blank_forms)
+        done = print_visit_forms(
+            ctx,
+            out,
+            args.volunteer or None,
+            blank_forms=args.blank_forms,
+            paper=args.paper,
+            prefilled=args.prefilled,
+        )
     for warning in done.warnings:
         say(warning)
     say(

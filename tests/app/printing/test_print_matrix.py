@@ -402,3 +402,18 @@ def test_poster_venue_keeps_its_last_word_and_its_margins(paper: str) -> None:
             assert _check_frame(pdf, margin) == [], venue
     finally:
         i18n.set_language("en")
+
+
+def test_prefilled_forms_carry_each_person_of_the_round_sheet() -> None:
+    rounds = _rounds("typical")
+    data, pages, _warnings = render_visit_forms(
+        rounds, _labels(), None, printed_on=date(2026, 11, 1), blank_forms=1, prefilled=True
+    )
+    assert isinstance(data, bytes)
+    texts = [squash(t) for t in (p.extract_text() or "" for p in reader(data).pages)]
+    names = [squash(e.name) for e in rounds[0].entries]
+    forms = [t for t in texts if "見守り訪問記録" in t or "visitrecord" in t.lower()]
+    # One form per person with the name and the volunteer printed in, then the blank one.
+    assert len(forms) == len(names) + 1
+    for name, form in zip(names, forms, strict=False):
+        assert name in form and squash("上野 和子") in form
