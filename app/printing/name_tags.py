@@ -76,7 +76,9 @@ LABEL_LAYOUTS: dict[str, LabelLayout] = {
 }
 
 PAD = 4 * mm
-MIN_NAME_PT = 12.0
+# A name set smaller than this on a tag is hard to read across a room: it goes onto two
+# lines first.
+MIN_NAME_PT = 14.0
 
 
 def _fit_size(text: str, font: str, width: float, largest: float, smallest: float) -> float:
@@ -96,7 +98,8 @@ def _name_lines(name: str, width: float, largest: float) -> list[str]:
     one = _fit_size(name, PGOTHIC_BOLD, width, largest, 0.0)
     # Two lines share the room of one: each at most 0.7 of the one-line size.
     two = min(_fit_size(p, PGOTHIC_BOLD, width, largest * 0.7, 0.0) for p in (family, given))
-    return [family, given] if given and two > one * 1.2 else [name]
+    wrap = two > one * 1.2 or (one < MIN_NAME_PT and two > one)
+    return [family, given] if given and wrap else [name]
 
 
 def _draw_tag(

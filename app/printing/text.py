@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -81,6 +82,54 @@ class TextGuard:
         return escape(self.text(value)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+# A number with what belongs to it: dates (2023年2月5日(日)), times (13:30～15:30), house
+# numbers (4-29-13), phone numbers (03-1234-5678), amounts (1,000円). Never broken inside.
+_NUMBER_RUN = re.compile(
+    r"[0-9０-９][0-9０-９,，.．:：/／\-‐－−–〜～年月日時分]*[0-9０-９年月日時分]"
+    r"(?:[(（][月火水木金土日祝][)）])?"
+)
+# A katakana word (フードパントリー) moves whole to the next line when it fits there.
+_KATAKANA_RUN = re.compile(r"[ァ-ヺーｦ-ﾟ]{2,}")  # ・ joins two words: a break after it is fine
+# A line broken at a phrase may end this far short of the margin before a plain character
+# break is taken instead: ragged, not gappy.
+PHRASE_FILL = 0.5
+
+
+@functools.cache
+def _budoux() -> Any:
+    import budoux  # ~16 ms: loaded with the first paragraph
+
+    return budoux.load_default_japanese_parser()
+
+
+@functools.cache
+def break_points(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """(phrase boundaries, positions inside a number or katakana word) of `text`.
+
+    Phrases come from BudouX's Japanese model (Apache-2.0), plus spaces and line ends; a
+    boundary BudouX puts inside a number (「202 / 3年」) or a katakana word is dropped. Both
+    sets hold indices i meaning "between text[i-1] and text[i]".
+    """
+    inside: set[int] = set()
+    for run in (_NUMBER_RUN, _KATAKANA_RUN):
+        for m in run.finditer(text):
+            inside.update(range(m.start() + 1, m.end()))
+    bounds: set[int] = set()
+    pos = 0
+    for part in text.splitlines(keepends=True):
+        if any(ord(ch) >= 0x3000 for ch in part):
+            at = pos
+            for chunk in _budoux().parse(part)[:-1]:
+                at += len(chunk)
+                bounds.add(at)
+        pos += len(part)
+        bounds.add(pos)
+    bounds.update(i + 1 for i, ch in enumerate(text) if ch.isspace() or ch in CLOSING_MARKS)
+    bounds.update(i for i, ch in enumerate(text) if ch in OPENING_BRACKETS)
+    bounds.update(i for i, ch in enumerate(text) if ch.isspace())
+    return frozenset(bounds - inside), frozenset(inside)
+
+
 def _is_space(u: str) -> bool:
     return u != "" and u.isspace()
 
@@ -128,6 +177,38 @@ def choose_break(chars: Sequence[str], start: int, overflow: int) -> int:
     return end
 
 
+def _kinsoku_ok(chars: Sequence[Any], start: int, end: int) -> bool:
+    return (end >= len(chars) or chars[end] not in CANNOT_START) and not _ends_open(
+        chars, start, end
+    )
+
+
+def _phrase_end(chars: Sequence[Any], start: int, end: int, max_width: float, text: str) -> int:
+    """Move the character break `end` back to the nearest phrase boundary when the line then
+    still fills PHRASE_FILL of the width; else at least out of a number or katakana word."""
+    if end >= len(chars) or end <= start + 1:
+        return end
+    bounds, inside = break_points(text)
+    if end in bounds:
+        return end
+    widths = list(itertools.accumulate(_width(u, max_width) for u in chars[start:end]))
+
+    def fill(p: int) -> float:
+        return widths[p - start - 1] / max_width if max_width else 1.0
+
+    for p in range(end - 1, start, -1):
+        if fill(p) < PHRASE_FILL:
+            break
+        if p in bounds and _kinsoku_ok(chars, start, p):
+            return p
+    if end not in inside:
+        return end
+    for p in range(end - 1, start, -1):
+        if p not in inside and _kinsoku_ok(chars, start, p):
+            return p
+    return end
+
+
 def _widow_after(chars: Sequence[Any], end: int) -> bool:
     """Whether the paragraph's text after `end` (up to a forced break) is one character."""
     rest = 0
@@ -163,6 +244,8 @@ def kinsoku_frag_split(frags: Sequence[Any], max_widths: Sequence[float], calc_b
     lines: list[Any] = []
     n = len(chars)
     start = 0
+    # The paragraph's text, index for index with `chars` (a forced break stands as "\n").
+    text = "".join(str(u) or "\n" for u in chars)
 
     def max_width_for(line_no: int) -> float:
         return float(max_widths[line_no] if line_no < len(max_widths) else max_widths[-1])
@@ -191,6 +274,7 @@ def kinsoku_frag_split(frags: Sequence[Any], max_widths: Sequence[float], calc_b
             w = _width(u, max_width)
             if used + w > max_width + _FUZZ and i > start:
                 end = choose_break(chars, start, i)
+                end = _phrase_end(chars, start, end, max_width, text)
                 if _widow_after(chars, end) and end - start > 3:
                     # One character alone on the last line (「ホー / ル」) reads as a
                     # mistake: take one more along so it has company.
@@ -269,18 +353,20 @@ def _script(ch: str) -> str:
 def phrase_breaks(text: str) -> list[int]:
     """Positions where a display line (a title) may break without cutting a phrase.
 
-    Japanese has no spaces, so this is a heuristic: after a closing bracket or sentence mark,
-    before an opening bracket, around a space, and where hiragana (a particle or an ending)
-    is followed by kanji, katakana or Latin (the start of the next phrase). Kinsoku holds at
-    every position returned.
+    Japanese has no spaces: BudouX's phrase boundaries, and after a closing bracket or
+    sentence mark, before an opening bracket, around a space, and where hiragana (a particle
+    or an ending) is followed by kanji, katakana or Latin. Never inside a number, date or
+    katakana word; kinsoku holds at every position returned.
     """
     out = []
+    bounds, inside = break_points(text)
     for i in range(1, len(text)):
         prev, nxt = text[i - 1], text[i]
-        if prev in OPENING_BRACKETS or nxt in CANNOT_START:
+        if prev in OPENING_BRACKETS or nxt in CANNOT_START or i in inside:
             continue
         if (
-            prev in CLOSING_MARKS
+            i in bounds
+            or prev in CLOSING_MARKS
             or nxt in OPENING_BRACKETS
             or prev.isspace()
             or (_script(prev) == "hira" and _script(nxt) in ("kanji", "kata", "latin"))
