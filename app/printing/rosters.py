@@ -135,7 +135,7 @@ class NameCell(Flowable):
             self.lines = [family, given]
             self.size = self._fit(avail_width, self.lines)
         self.size = max(self.size, 4.0)
-        self.name_h = max(NAME_PT * 1.25, len(self.lines) * self.size * 1.15 + NAME_PT * 0.3)
+        self.name_h = NAME_PT * 1.25 + (len(self.lines) - 1) * self.size * 1.15
         self.height = self.name_h + (READING_PT * 1.2 if self.reading else 0.0)
         return avail_width, self.height
 
