@@ -43,7 +43,7 @@ from app.printing.model import (
     EventSheet,
     RenderResult,
 )
-from app.printing.text import TextGuard, paragraph
+from app.printing.text import TextGuard, draw_text, paragraph, run_width
 
 MARGIN = 12 * mm
 NAME_PT = 14.0
@@ -120,7 +120,7 @@ class NameCell(Flowable):
 
     def _fit(self, width: float, lines: list[str]) -> float:
         note_w = stringWidth("\u3000" + self.note, GOTHIC, READING_PT) if self.note else 0.0
-        widest = max(stringWidth(line, GOTHIC_BOLD, 1.0) for line in lines)
+        widest = max(run_width(line, GOTHIC_BOLD, 1.0) for line in lines)
         if widest <= 0:
             return NAME_PT
         return min(NAME_PT, (width - note_w) / widest)
@@ -146,10 +146,10 @@ class NameCell(Flowable):
         baseline = NAME_PT * 0.3
         c.setFont(GOTHIC_BOLD, size)
         for k, line in enumerate(reversed(self.lines)):
-            c.drawString(0, baseline + k * size * 1.15, line)
+            draw_text(c, 0, baseline + k * size * 1.15, line, GOTHIC_BOLD, size)
         if self.note:
             c.setFont(GOTHIC, READING_PT)
-            last = stringWidth(self.lines[-1], GOTHIC_BOLD, size)
+            last = run_width(self.lines[-1], GOTHIC_BOLD, size)
             c.drawString(last, baseline, "\u3000" + self.note)
         if self.reading:
             r_size = READING_PT

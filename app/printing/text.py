@@ -22,7 +22,7 @@ from reportlab.platypus.paragraph import (
 from reportlab.rl_config import _FUZZ
 
 from app.i18n import gettext as _
-from app.printing.fonts import font_charset
+from app.printing.fonts import FALLBACK, fallback_charset, font_charset, register_fallback
 
 # A line must not END with one of these (行末禁則). ReportLab's wordWrap="CJK" only knows the
 # line-start side, so it happily leaves 「 alone at the right margin.
@@ -43,18 +43,70 @@ HANGING = frozenset("、。，．,.")
 GETA = "〓"
 
 
-def missing_glyphs(text: str, font: str) -> set[str]:
-    """The characters of `text` that the registered TrueType font `font` has no glyph for.
+def fallback_glyphs(text: str, font: str) -> set[str]:
+    """The characters of `text` that `font` lacks and the fallback face draws instead."""
+    missing = missing_glyphs(text, font, fallback=False)
+    if not missing:
+        return set()
+    charset = fallback_charset()
+    return {ch for ch in missing if ord(ch) in charset}
+
+
+def runs(text: str, font: str) -> list[tuple[str, str]]:
+    """`text` cut into (piece, font) runs: the fallback face for what `font` lacks."""
+    use = fallback_glyphs(text, font)
+    if not use:
+        return [(text, font)] if text else []
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        face = FALLBACK if ch in use else font
+        if out and out[-1][1] == face:
+            out[-1] = (out[-1][0] + ch, face)
+        else:
+            out.append((ch, face))
+    register_fallback()
+    return out
+
+
+def run_width(text: str, font: str, size: float) -> float:
+    """The advance of `text` as `draw_text` sets it (fallback characters included)."""
+    return float(sum(stringWidth(piece, face, size) for piece, face in runs(text, font)))
+
+
+def draw_text(
+    canvas: Any, x: float, y: float, text: str, font: str, size: float, anchor: str = "start"
+) -> None:
+    """drawString with per-character fallback; `anchor` "start", "middle" or "end"."""
+    width = run_width(text, font, size)
+    if anchor == "middle":
+        x -= width / 2
+    elif anchor == "end":
+        x -= width
+    for piece, face in runs(text, font):
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, piece)
+        x += stringWidth(piece, face, size)
+    canvas.setFont(font, size)
+
+
+def missing_glyphs(text: str, font: str, *, fallback: bool = True) -> set[str]:
+    """The characters of `text` that the registered TrueType font `font` has no glyph for
+    (with `fallback`, that the fallback face has none for either: those print as 〓).
 
     Control characters (newline, tab) are never drawn, so they are not reported.
     """
     charset = font_charset(font)
-    return {ch for ch in text if ord(ch) not in charset and unicodedata.category(ch) != "Cc"}
+    missing = {ch for ch in text if ord(ch) not in charset and unicodedata.category(ch) != "Cc"}
+    if fallback and missing:
+        spare = fallback_charset()
+        missing = {ch for ch in missing if ord(ch) not in spare}
+    return missing
 
 
 class TextGuard:
-    """Every string bound for the page passes through here once: missing glyphs are replaced
-    by 〓 and reported in `warnings` (in order, without repeats) for the caller to show."""
+    """Every string bound for the page passes through here once: a character the font lacks
+    is drawn from the fallback face (markup() and draw_text() switch per character); one
+    neither has is replaced by 〓 and reported in `warnings` (in order, without repeats)."""
 
     def __init__(self, font: str) -> None:
         self.font = font
@@ -78,8 +130,13 @@ class TextGuard:
         return "".join(GETA if ch in missing else ch for ch in value)
 
     def markup(self, value: str) -> str:
-        """`value` as Paragraph markup: checked, XML-escaped, newlines kept as line breaks."""
-        return escape(self.text(value)).replace("\r\n", "\n").replace("\n", "<br/>")
+        """`value` as Paragraph markup: checked, XML-escaped, newlines kept as line breaks,
+        each fallback character in a <font> of the fallback face."""
+        out = []
+        for piece, face in runs(self.text(value), self.font):
+            text = escape(piece).replace("\r\n", "\n").replace("\n", "<br/>")
+            out.append(text if face == self.font else f'<font name="{face}">{text}</font>')
+        return "".join(out)
 
 
 # A number with what belongs to it: dates (2023年2月5日(日)), times (13:30～15:30), house

@@ -119,7 +119,10 @@ def test_no_line_ends_with_an_opening_bracket(
 
 def test_missing_glyphs_reports_characters_outside_the_font() -> None:
     register_fonts()
-    assert missing_glyphs("𠮷田 花子", PGOTHIC) == {"𠮷"}
+    # BIZ UD lacks 𠮷; the fallback face (Noto Sans CJK JP subset) has it: nothing missing.
+    assert missing_glyphs("𠮷田 花子", PGOTHIC, fallback=False) == {"𠮷"}
+    assert missing_glyphs("𠮷田 花子", PGOTHIC) == set()
+    assert missing_glyphs("🍙田", PGOTHIC) == {"🍙"}
     assert missing_glyphs("髙﨑 邊 齋藤～", PGOTHIC) == set()
     assert missing_glyphs("改行\nタブ\t", PGOTHIC) == set()
     # The word joiner is not in BIZ UD Gothic either: binding brackets with it would print
@@ -129,11 +132,13 @@ def test_missing_glyphs_reports_characters_outside_the_font() -> None:
 
 def test_guard_substitutes_geta_and_warns_once() -> None:
     guard = TextGuard(PGOTHIC)
-    assert guard.text("𠮷田") == GETA + "田"
-    assert guard.text("𠮷田") == GETA + "田"
+    assert guard.text("🍙田") == GETA + "田"
+    assert guard.text("🍙田") == GETA + "田"
     assert guard.text("山田") == "山田"
+    assert guard.text("𠮷田") == "𠮷田"  # the fallback face draws it: no 〓, no warning
     assert len(guard.warnings) == 1
-    assert "𠮷" in guard.warnings[0]
+    assert "🍙" in guard.warnings[0]
+    assert guard.markup("𠮷田") == '<font name="TsunaguFallbackJP">𠮷</font>田'
     assert guard.markup("A&B\n<C>") == "A&amp;B<br/>&lt;C&gt;"
 
 
