@@ -57,6 +57,24 @@ def register(sub: Any) -> None:
         )
         if kind == event_print.FLYER:
             p.add_argument("--paper", default="A4", choices=["A4", "B5"])
+        if kind == event_print.NAME_TAGS:
+            p.add_argument(
+                "--offset",
+                type=_offset,
+                default=(0.0, 0.0),
+                metavar="RIGHT,DOWN",
+                help=_("shift everything by this many mm for a printer that feeds off-centre"),
+            )
+            p.add_argument(
+                "--outline", action="store_true", help=_("draw the label edges (a test print)")
+            )
+            p.add_argument(
+                "--blank",
+                type=count_argument,
+                default=0,
+                metavar="N",
+                help=_("add N tags with only the chapter, for walk-ins"),
+            )
         p.add_argument(
             "--date",
             type=argtypes.text,
@@ -67,6 +85,45 @@ def register(sub: Any) -> None:
         if kind == event_print.CAFE_GRID:
             p.add_argument("--fiscal-year", type=argtypes.fiscal_year, metavar="Y")
         p.set_defaults(handler=cmd_print_event, print_kind=kind)
+
+
+def _offset(text: str) -> tuple[float, float]:
+    """ "RIGHT,DOWN" in millimetres, each between -10 and 10."""
+    parts = text.replace("，", ",").split(",")
+    try:
+        right, down = (float(v) for v in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("give the shift as RIGHT,DOWN in mm, e.g. 1.5,-0.5")
+        ) from None
+    if not (abs(right) <= 10 and abs(down) <= 10):
+        raise argparse.ArgumentTypeError(_("a shift of at most 10 mm each way"))
+    return right, down
+
+
+def count_argument(text: str) -> int:
+    """A count from 0 to 100."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("a whole number from 0 to 100")) from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(_("a whole number from 0 to 100"))
+    return value
+
+
+def use_print_language(ctx: Any) -> None:
+    """Print in the language the window is set to (this database's setting), never the
+    system locale: `LANG=C` must not turn a Japanese chapter's flyer English. TSUNAGU_LANG,
+    set on purpose, still wins."""
+    import os
+
+    from app import i18n
+    from app.chapter import load_preferences
+
+    if os.environ.get("TSUNAGU_LANG", "").strip() in i18n.LANGUAGES:
+        return
+    i18n.set_language(load_preferences(ctx).language)
 
 
 def _parse_day(text: str) -> date | None:
@@ -81,6 +138,7 @@ def cmd_print_event(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise UserError(_("No such folder: {path}").format(path=out.parent))
     with opened(args) as ctx:
+        use_print_language(ctx)
         event_id = events.resolve_event(ctx, args.event)
         occurrence_id = None
         day = _parse_day(args.date)
@@ -93,6 +151,9 @@ def cmd_print_event(args: argparse.Namespace) -> int:
             occurrence_id=occurrence_id,
             fiscal_year=getattr(args, "fiscal_year", None),
             paper=getattr(args, "paper", "A4"),
+            offset_mm=getattr(args, "offset", (0.0, 0.0)),
+            outline=getattr(args, "outline", False),
+            blank_tags=getattr(args, "blank", 0),
         )
         outcome = event_print.render(ctx, job, out)
     for warning in outcome.warnings:

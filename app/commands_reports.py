@@ -11,6 +11,7 @@ from typing import Any
 from app import argtypes
 from app.cli import EXIT_OK, print_json, say
 from app.commands import opened
+from app.commands_print import use_print_language
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.reports import GROUP_BY_MONTH, GROUP_CHOICES
@@ -74,6 +75,7 @@ def cmd_print_annual_report(args: argparse.Namespace) -> int:
     out: Path = args.output
     _check_output(out, ".pdf")
     with opened(args) as ctx:
+        use_print_language(ctx)
         outcome = print_annual_report(
             ctx, args.fiscal_year, out, args.by, args.chapter.strip() or None
         )

@@ -15,6 +15,8 @@ from typing import Any
 from app import argtypes, visits
 from app.cli import EXIT_OK, print_json, say
 from app.commands import chapter_id_of, opened
+from app.commands_print import count_argument as _count
+from app.commands_print import use_print_language
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.i18n import ngettext
@@ -66,6 +68,19 @@ def register(sub: Any) -> None:
         "--volunteer", type=argtypes.text, metavar="ID", default="", help=_("member id or number")
     )
     p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
+    p.add_argument(
+        "--blank-forms",
+        type=_count,
+        default=4,
+        metavar="N",
+        help=_("blank visit forms after each volunteer's round sheet (default 4)"),
+    )
+    p.add_argument(
+        "--prefilled",
+        action="store_true",
+        help=_("also one form per person on the round sheet, their name printed in"),
+    )
+    p.add_argument("--paper", default="A4", choices=["A4", "B5"])
     p.set_defaults(handler=cmd_print_visit_forms)
 
 
@@ -104,7 +119,15 @@ def cmd_print_visit_forms(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise UserError(_("No such folder: {path}").format(path=out.parent))
     with opened(args) as ctx:
-        done = print_visit_forms(ctx, out, args.volunteer or None)
+        use_print_language(ctx)
+        done = print_visit_forms(
+            ctx,
+            out,
+            args.volunteer or None,
+            blank_forms=args.blank_forms,
+            paper=args.paper,
+            prefilled=args.prefilled,
+        )
     for warning in done.warnings:
         say(warning)
     say(

@@ -86,6 +86,7 @@ class PrintJob:
     blank_rows: int = 10
     offset_mm: tuple[float, float] = (0.0, 0.0)
     outline: bool = False
+    blank_tags: int = 0
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,13 @@ def render(ctx: Context, job: PrintJob, out: Path | None = None) -> PrintOutcome
     elif job.kind == NAME_TAGS:
         people = attendees(ctx, view.id, occurrence_id)
         result = render_name_tags(
-            sheet, people, None, layout=template, offset_mm=job.offset_mm, outline=job.outline
+            sheet,
+            people,
+            None,
+            layout=template,
+            offset_mm=job.offset_mm,
+            outline=job.outline,
+            blank_tags=job.blank_tags,
         )
     elif job.kind == CAFE_GRID:
         fy = job.fiscal_year

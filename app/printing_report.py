@@ -46,6 +46,7 @@ from app.printing.fonts import GOTHIC, GOTHIC_BOLD, PGOTHIC, PGOTHIC_BOLD, regis
 from app.printing.model import RenderResult
 from app.printing.text import TextGuard, paragraph
 from app.reports import (
+    CITY_WIDE,
     GROUP_BY_MONTH,
     NO_THEME,
     ActivityRow,
@@ -166,12 +167,42 @@ def participants_text(row: ActivityRow) -> str:
 # --- building blocks ---------------------------------------------------------------------
 
 
+UNKNOWN = "—"  # a count nobody recorded: 0 would claim that nobody came
+
+
+def _rows(report: AnnualReport) -> list[ActivityRow]:
+    return [a for g in report.groups for a in g.activities]
+
+
+def scope_text(report: AnnualReport) -> str:
+    """Who the report is for: the chapter it was filtered to, the database's own chapter when
+    every activity is that chapter's, otherwise the union and all its chapters."""
+    if report.chapter_filter:
+        return report.chapter_filter
+    rows = _rows(report)
+    own = report.scope_label
+    if own and all(a.scope != CITY_WIDE and a.chapter_name == own for a in rows):
+        return own
+    return _("Tokyo Consumers' Co-operative Union (all chapters)")
+
+
+def _counted(rows: Sequence[ActivityRow]) -> bool:
+    """Whether anyone counted participants for any of `rows`."""
+    return any(a.attended is not None or a.walk_ins for a in rows)
+
+
+def _count_or_unknown(count: int, rows: Sequence[ActivityRow]) -> str:
+    return f"{count:,}" if count or _counted(rows) else UNKNOWN
+
+
 class _Doc:
     """What one report document needs while it is built."""
 
     def __init__(self, report: AnnualReport) -> None:
         self.report = report
         self.guard = TextGuard(PGOTHIC)
+        self.scope = scope_text(report)
+        self.rows = _rows(report)
 
     def m(self, text: str) -> str:
         return self.guard.markup(text)
@@ -261,7 +292,10 @@ def _figures(doc: _Doc) -> list[tuple[str, str]]:
     figures = [
         (_("Activities"), str(s.activities)),
         (_("Events held"), _("{count} times").format(count=s.event_dates)),
-        (_("Participants"), people.format(count=f"{s.participants:,}")),
+        (
+            _("Participants"),
+            people.format(count=f"{s.participants:,}") if _counted(doc.rows) else UNKNOWN,
+        ),
         (_("Attendance rate (of those registered)"), percent(s.attendance_rate)),
     ]
     if r.quantity_text:
@@ -280,7 +314,7 @@ def _cover(doc: _Doc) -> list[Flowable]:
         (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= WIDTH), 22
     )
     story: list[Flowable] = [
-        doc.p(r.scope_label, 18, bold=True, align=TA_CENTER, color=ACCENT),
+        doc.p(doc.scope, 18, bold=True, align=TA_CENTER, color=ACCENT),
         Spacer(1, 5 * mm),
         doc.p(r.fiscal_year_label, 36, bold=True, align=TA_CENTER, leading=44),
         doc.p(title, title_pt, bold=True, align=TA_CENTER, leading=title_pt * 1.3),
@@ -341,7 +375,10 @@ def _themes(doc: _Doc) -> list[Flowable]:
             [
                 _cell(doc, t.label, bold=True),
                 str(t.activities),
-                f"{t.participants:,}",
+                _count_or_unknown(
+                    t.participants,
+                    [a for a in doc.rows if t.key in (a.themes or (NO_THEME,))],
+                ),
                 t.quantity_text or "—",
             ]
         )
@@ -585,6 +622,18 @@ def month_bar_chart(
     return drawing
 
 
+def _two_lines(text: str, font: str, size: float, width: float) -> str:
+    """`text` as one line if it fits `width`, else two (at the space nearest the middle)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        return text[:cut] + "\n" + text[cut + 1 :]
+    half = (len(text) + 1) // 2
+    return text[:half] + "\n" + text[half:]
+
+
 def horizontal_bar_chart(
     title: str,
     labels: Sequence[str],
@@ -598,7 +647,15 @@ def horizontal_bar_chart(
     drawing = _drawing(width, height)
     _title(drawing, title, height - 14)
     chart = HorizontalBarChart()
-    label_w = 150.0
+    # The labels get the room the widest needs, up to 45 % of the width; a longer one goes
+    # onto two lines (at a space in English) rather than past the page's left margin.
+    cap = width * 0.45
+    labels = [_two_lines(label, PGOTHIC, CHART_PT, cap - 8) for label in labels]
+    widest = max(
+        (stringWidth(part, PGOTHIC, CHART_PT) for label in labels for part in label.split("\n")),
+        default=0.0,
+    )
+    label_w = min(cap, max(60.0, widest + 8))
     chart.x, chart.y = label_w, 16
     chart.width = width - label_w - 30
     chart.height = row_h * max(1, len(labels))
@@ -715,7 +772,14 @@ def _statistics(doc: _Doc) -> list[Flowable]:
             [
                 m.label,
                 m.events,
-                m.participants,
+                _count_or_unknown(
+                    m.participants,
+                    [
+                        a
+                        for a in doc.rows
+                        if any((d.year, d.month) == (m.year, m.month) for d in a.dates)
+                    ],
+                ),
                 m.visits,
                 m.follow_ups,
                 m.members_joined,
@@ -726,7 +790,7 @@ def _statistics(doc: _Doc) -> list[Flowable]:
         [
             _("Total"),
             s.event_dates,
-            s.participants,
+            _count_or_unknown(s.participants, doc.rows),
             s.visits,
             s.follow_ups,
             s.members_joined,
@@ -767,7 +831,7 @@ def _statistics(doc: _Doc) -> list[Flowable]:
 def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
     r = doc.report
     running = doc.guard.text(f"{r.fiscal_year_label} {_('Community-building activity report')}")
-    scope = doc.guard.text(r.scope_label)
+    scope = doc.guard.text(doc.scope)
 
     def draw(canvas: Canvas, page: int, count: int) -> None:
         canvas.saveState()
@@ -788,13 +852,22 @@ def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
     return draw
 
 
+# Up to this many activities the report is "short" and runs on without forced page breaks.
+COMPACT_ACTIVITIES = 4
+
+
 def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult:
     """The report as an A4 PDF, written atomically to `out` (or returned as bytes)."""
     register_fonts()
     doc = _Doc(report)
     story: list[Flowable] = []
     story += _cover(doc)
-    story.append(PageBreak())
+    # A short report (one chapter, a handful of activities) runs on instead of giving the
+    # cover and the statistics pages of their own, mostly blank.
+    compact = len(doc.rows) <= COMPACT_ACTIVITIES
+    story.append(CondPageBreak(90 * mm) if compact else PageBreak())
+    if compact:
+        story.append(Spacer(1, 6 * mm))
     story += _activities(doc)
     story.append(CondPageBreak(120 * mm))
     story.append(Spacer(1, 4 * mm))
@@ -802,7 +875,10 @@ def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult
     story.append(Spacer(1, 8 * mm))
     story.append(CondPageBreak(110 * mm))
     story += _watch(doc)
-    story.append(PageBreak())
+    if compact:
+        story += [Spacer(1, 8 * mm), CondPageBreak(120 * mm)]
+    else:
+        story.append(PageBreak())
     story += _statistics(doc)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
@@ -813,7 +889,7 @@ def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult
         topMargin=MARGIN + 2 * mm,
         bottomMargin=MARGIN,
         title=f"{report.fiscal_year_label} {_('Community-building activity report')}",
-        author=report.scope_label or CREATOR,
+        author=doc.scope or CREATOR,
         subject=_("Annual activity report"),
         creator=CREATOR,
         lang="ja-JP",

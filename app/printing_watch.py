@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -180,7 +181,11 @@ def _head_cells(guard: TextGuard, labels: Sequence[str]) -> list[Flowable]:
 
 
 def _round_table(guard: TextGuard, sheet: RoundSheet, width: float) -> Table:
-    cols = [9 * mm, 44 * mm, 52 * mm, 31 * mm]
+    # The date column holds "2026/10/3(土)" on one line; the rest share what is left, so a
+    # B5 sheet narrows the text columns instead of squeezing the dates and the heading.
+    fixed = 9 * mm + 34 * mm
+    rest = width - fixed
+    cols = [9 * mm, rest * 0.28, rest * 0.32, 34 * mm]
     cols.append(width - sum(cols))
     body = style("rs-body", BODY_PT, proportional=False)
     small = style("rs-small", BODY_PT, proportional=False, leading=BODY_PT * 1.25)
@@ -256,6 +261,11 @@ def _weekday(d: date) -> str:
 def _ticks(guard: TextGuard, labels: Sequence[str], columns: int, width: float) -> Table:
     """Labels each behind a box to tick, in `columns` columns."""
     st = style("tick", BODY_PT, proportional=True, leading=BODY_PT * 1.3)
+    # Fewer columns rather than a label broken into one-character lines (「様 / 子」).
+    box_w = stringWidth(BOX + "\u2002", st.fontName, BOX_PT) + 2
+    widest = max((stringWidth(label, st.fontName, BODY_PT) for label in labels), default=0.0)
+    while columns > 1 and width / columns < box_w + widest + 6:
+        columns -= 1
     cells: list[Any] = [
         paragraph(f'<font size="{BOX_PT}">{BOX}</font>\u2002' + guard.markup(label), st)
         for label in labels
@@ -298,9 +308,17 @@ class _Ruled(Flowable):
             c.line(0, k * self.pitch, self.width, k * self.pitch)
 
 
-def _blank_form(guard: TextGuard, labels: FormLabels, width: float, height: float) -> Flowable:
+def _blank_form(
+    guard: TextGuard,
+    labels: FormLabels,
+    width: float,
+    height: float,
+    person: RoundEntry | None = None,
+    visitor: str = "",
+) -> Flowable:
     """One visit form, one page: who, when, how, what was seen, how serious, notes, next
-    visit. Rows are tall and the boxes large: it is filled in by hand, often standing."""
+    visit. Rows are tall and the boxes large: it is filled in by hand, often standing.
+    With `person` (a round sheet's entry) the person and the visitor are printed in."""
     label_w = 32 * mm
     inner = width - label_w - 6
     head = style("form-head", 18, bold=True)
@@ -319,9 +337,9 @@ def _blank_form(guard: TextGuard, labels: FormLabels, width: float, height: floa
     blank_day = _("{month} / {day} ({weekday})").format(month=gap, day=gap, weekday=short)
     data = [
         [paragraph(guard.markup(_("Watch-over visit record")), head), ""],
-        row(_("Person"), ""),
+        row(_("Person"), paragraph(guard.markup(person.name), body) if person else ""),
         row(_("Date and time"), paragraph(guard.markup(blank_date), body)),
-        row(_("Visitor"), ""),
+        row(_("Visitor"), paragraph(guard.markup(visitor), body) if person and visitor else ""),
         row(_("How"), _ticks(guard, labels.methods, 4, inner)),
         row(_("Result"), _ticks(guard, labels.results, 3, inner)),
         row(_("Signs"), _ticks(guard, labels.signs, 2, inner)),
@@ -355,8 +373,10 @@ def render_visit_forms(
     printed_on: date | None = None,
     blank_forms: int = 4,
     paper: str = "A4",
+    prefilled: bool = False,
 ) -> tuple[Path | bytes, int, list[str]]:
-    """Each volunteer's packet: their round sheet, then `blank_forms` visit forms.
+    """Each volunteer's packet: their round sheet, then `blank_forms` visit forms; with
+    `prefilled`, first one form per person on the sheet with the person and visitor printed.
 
     Every page repeats the sheet's heading and the table's header row and counts "n / N"
     within its volunteer's packet. With no sheets, only the blank forms are printed.
@@ -392,10 +412,19 @@ def render_visit_forms(
             story.append(Spacer(1, 4 * mm))
             story.append(_round_table(guard, sheet, width))
             story.append(PageBreak())
-        for n in range(blank_forms):
+        forms: list[Flowable] = []
+        if prefilled and sheet is not None:
+            forms += [
+                _blank_form(guard, labels, width, frame_height, e, sheet.volunteer_name)
+                for e in sheet.entries
+            ]
+        forms += [_blank_form(guard, labels, width, frame_height) for _n in range(blank_forms)]
+        if not forms and sheet is not None:
+            story.pop()  # the round sheet's own page break: nothing follows it
+        for n, form in enumerate(forms):
             if n:
                 story.append(PageBreak())
-            story.append(_blank_form(guard, labels, width, frame_height))
+            story.append(form)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -479,6 +508,8 @@ def print_visit_forms(
     *,
     today: date | None = None,
     blank_forms: int = 4,
+    paper: str = "A4",
+    prefilled: bool = False,
 ) -> WatchPrint:
     """Round sheets (one volunteer, or every volunteer with people) and blank visit forms.
 
@@ -522,6 +553,8 @@ def print_visit_forms(
         chapter_name=chapter.name if chapter else "",
         printed_on=today,
         blank_forms=blank_forms,
+        paper=paper,
+        prefilled=prefilled,
     )
     result = WatchPrint(
         pages=pages,
@@ -565,14 +598,21 @@ def _record(
     record_audit(s, ctx, "print", "round_sheet", who or "", f"{result.people} people")
 
 
-def print_blank_forms(ctx: Context, out: Path | None, count: int = 4) -> WatchPrint:
+def print_blank_forms(
+    ctx: Context, out: Path | None, count: int = 4, paper: str = "A4"
+) -> WatchPrint:
     """Blank visit forms only: no personal data, so visitors may print them too."""
     watch.require_access(ctx)
     if not 1 <= count <= 100:
         raise UserError(_("Print between 1 and 100 forms."))
     chapter = current_chapter(ctx)
     output, pages, warnings = render_visit_forms(
-        [], form_labels(ctx), out, chapter_name=chapter.name if chapter else "", blank_forms=count
+        [],
+        form_labels(ctx),
+        out,
+        chapter_name=chapter.name if chapter else "",
+        blank_forms=count,
+        paper=paper,
     )
     return WatchPrint(
         pages=pages,

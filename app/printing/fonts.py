@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
@@ -25,6 +25,26 @@ _FILES = {
     PGOTHIC_BOLD: "BIZUDPGothic-Bold.ttf",
 }
 _FAMILIES = ((GOTHIC, GOTHIC_BOLD), (PGOTHIC, PGOTHIC_BOLD))
+
+# The kanji BIZ UD Gothic lacks (𠮷, rarer 人名用 variants), from Noto Sans CJK JP under the
+# OFL (installer/make_fallback_font.py): drawn per character where the main face has none.
+FALLBACK = "TsunaguFallbackJP"
+FALLBACK_FILE = "TsunaguFallbackJP.ttf"
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap, with characters beyond the BMP (𠮷) written as UTF-16
+    surrogate pairs: ReportLab writes "<20BB7>", which readers take for U+20BB and a 7."""
+    cmap = _REPORTLAB_TO_UNICODE(fontname, subset)
+    for v in subset:
+        if v > 0xFFFF:
+            units = chr(v).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"> <{v:04X}>", f"> <{units}>")
+    return cmap
+
+
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 _FAMILY_OF = {face: family for family in _FAMILIES for face in family}
@@ -62,3 +82,17 @@ def font_charset(font_name: str) -> frozenset[int]:
     register_family(font_name)
     font = pdfmetrics.getFont(font_name)
     return frozenset(font.face.charToGlyph)
+
+
+@functools.cache
+def register_fallback() -> str:
+    """Register the fallback face once per process (about 30 ms); returns its name."""
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE)))
+    return FALLBACK
+
+
+@functools.cache
+def fallback_charset() -> frozenset[int]:
+    """The code points the fallback face draws."""
+    register_fallback()
+    return frozenset(pdfmetrics.getFont(FALLBACK).face.charToGlyph)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import UserError
@@ -19,7 +18,7 @@ from app.printing.common import BLACK, new_canvas, result
 from app.printing.fonts import PGOTHIC, PGOTHIC_BOLD
 from app.printing.model import Attendee, EventSheet, RenderResult
 from app.printing.rosters import active_in_order
-from app.printing.text import TextGuard
+from app.printing.text import TextGuard, draw_text, run_width
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,13 @@ LABEL_LAYOUTS: dict[str, LabelLayout] = {
 }
 
 PAD = 4 * mm
-MIN_NAME_PT = 12.0
+# A name set smaller than this on a tag is hard to read across a room: it goes onto two
+# lines first.
+MIN_NAME_PT = 14.0
 
 
 def _fit_size(text: str, font: str, width: float, largest: float, smallest: float) -> float:
-    unit = stringWidth(text, font, 1.0)
+    unit = run_width(text, font, 1.0)
     if unit <= 0:
         return largest
     return max(smallest, min(largest, width / unit))
@@ -96,7 +97,8 @@ def _name_lines(name: str, width: float, largest: float) -> list[str]:
     one = _fit_size(name, PGOTHIC_BOLD, width, largest, 0.0)
     # Two lines share the room of one: each at most 0.7 of the one-line size.
     two = min(_fit_size(p, PGOTHIC_BOLD, width, largest * 0.7, 0.0) for p in (family, given))
-    return [family, given] if given and two > one * 1.2 else [name]
+    wrap = two > one * 1.2 or (one < MIN_NAME_PT and two > one)
+    return [family, given] if given and wrap else [name]
 
 
 def _draw_tag(
@@ -123,7 +125,7 @@ def _draw_tag(
     if reading:
         size = _fit_size(reading, PGOTHIC, inner, 13, 8)
         canvas.setFont(PGOTHIC, size)
-        canvas.drawCentredString(cx, y + h - PAD - size, reading)
+        draw_text(canvas, cx, y + h - PAD - size, reading, PGOTHIC, size, "middle")
     if chapter:
         size = _fit_size(chapter, PGOTHIC, inner, 12, 7)
         canvas.setFont(PGOTHIC, size)
@@ -139,7 +141,7 @@ def _draw_tag(
         # chapter line below.
         base = y + h / 2 - size * 0.3 + (len(lines) - 1) * size * 0.55
         for i, line in enumerate(lines):
-            canvas.drawCentredString(cx, base - i * size * 1.1, line)
+            draw_text(canvas, cx, base - i * size * 1.1, line, PGOTHIC_BOLD, size, "middle")
     canvas.restoreState()
 
 

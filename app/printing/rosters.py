@@ -43,7 +43,7 @@ from app.printing.model import (
     EventSheet,
     RenderResult,
 )
-from app.printing.text import TextGuard, paragraph
+from app.printing.text import TextGuard, draw_text, paragraph, run_width
 
 MARGIN = 12 * mm
 NAME_PT = 14.0
@@ -96,6 +96,10 @@ class _Sheet:
         return self.guard.markup(text)
 
 
+# Below this a name goes onto two lines (family / given) rather than shrinking further.
+MIN_NAME_PT = 9.0
+
+
 class NameCell(Flowable):
     """Reading in small type above the name, an optional note after it.
 
@@ -108,35 +112,53 @@ class NameCell(Flowable):
         self.name = name
         self.reading = reading
         self.note = note
+        self.lines = [name]
+        self.size = NAME_PT
         self.name_h = NAME_PT * 1.25
         self.height = self.name_h + (READING_PT * 1.2 if reading else 0.0)
         self.width = 0.0
 
+    def _fit(self, width: float, lines: list[str]) -> float:
+        note_w = stringWidth("\u3000" + self.note, GOTHIC, READING_PT) if self.note else 0.0
+        widest = max(run_width(line, GOTHIC_BOLD, 1.0) for line in lines)
+        if widest <= 0:
+            return NAME_PT
+        return min(NAME_PT, (width - note_w) / widest)
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
+        self.lines = [self.name]
+        self.size = self._fit(avail_width, self.lines)
+        family, sep, given = self.name.partition("\u3000")
+        if self.size < MIN_NAME_PT and sep:
+            # Family over given name before the type gets too small to read at a glance.
+            self.lines = [family, given]
+            self.size = self._fit(avail_width, self.lines)
+        self.size = max(self.size, 4.0)
+        self.name_h = NAME_PT * 1.25 + (len(self.lines) - 1) * self.size * 1.15
+        self.height = self.name_h + (READING_PT * 1.2 if self.reading else 0.0)
         return avail_width, self.height
 
     def draw(self) -> None:
         c = self.canv
         c.setFillColor(BLACK)
-        note_w = stringWidth("\u3000" + self.note, GOTHIC, READING_PT) if self.note else 0.0
-        name_w = stringWidth(self.name, GOTHIC_BOLD, 1.0)
-        size = NAME_PT
-        if name_w > 0:
-            size = max(8.0, min(NAME_PT, (self.width - note_w) / name_w))
+        size = self.size
         baseline = NAME_PT * 0.3
         c.setFont(GOTHIC_BOLD, size)
-        c.drawString(0, baseline, self.name)
+        for k, line in enumerate(reversed(self.lines)):
+            draw_text(c, 0, baseline + k * size * 1.15, line, GOTHIC_BOLD, size)
         if self.note:
             c.setFont(GOTHIC, READING_PT)
-            c.drawString(name_w * size, baseline, "\u3000" + self.note)
+            last = run_width(self.lines[-1], GOTHIC_BOLD, size)
+            c.drawString(last, baseline, "\u3000" + self.note)
         if self.reading:
             r_size = READING_PT
             r_w = stringWidth(self.reading, GOTHIC, 1.0)
             if r_w > 0:
                 r_size = max(6.0, min(READING_PT, self.width / r_w))
             c.setFont(GOTHIC, r_size)
-            c.drawString(0, self.name_h + READING_PT * 0.1, self.reading)
+            reading = _clip_to(self.reading, GOTHIC, r_size, self.width)
+            c.drawString(0, self.name_h + READING_PT * 0.1, reading)
 
 
 def _name_cell(sheet: _Sheet, attendee: Attendee, *, with_status: bool = True) -> Flowable:

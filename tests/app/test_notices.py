@@ -98,3 +98,11 @@ def test_licenses_command_lists_every_distribution() -> None:
     text = done.stdout.decode("utf-8")
     assert set(notices.runtime_distributions()) <= notices_tool.named_in(text)
     assert about.third_party_notices() == text
+
+
+def test_budoux_ships_its_apache_licence() -> None:
+    # app/printing/text.py breaks Japanese lines at BudouX's phrases: its notice must ship.
+    collected = notices.collect(["budoux"])
+    assert collected.missing == []
+    assert "budoux" in notices_tool.named_in(notices.render(collected))
+    assert "Apache License" in notices.render(collected)

@@ -67,7 +67,10 @@ def test_every_seed_activity_with_its_lecturer_and_organiser(demo_pdf: Path) -> 
 
 def test_cover_has_the_year_the_themes_and_the_sums(demo_pdf: Path) -> None:
     first = squash(page_texts(demo_pdf)[0])
-    assert "FY2022" in first and "荒川区まちづくり" in first
+    # The demo holds every chapter's and city-wide activities: the report says so rather
+    # than crediting the database's own chapter (the old cover said 荒川区まちづくり).
+    assert "FY2022" in first and "TokyoConsumers'Co-operativeUnion(allchapters)" in first
+    assert "荒川区まちづくり" not in first
     assert "26t" in first
     assert "Supportforpeopleinneed" in first and "Disasterpreparedness" in first
     assert "22" in first and "236" in first
@@ -206,3 +209,30 @@ def test_helpers() -> None:
     assert lecturer_text("某", "") == "某さん"
     i18n.set_language("en")
     assert lecturer_text("出野 紀子", "Studio-L") == "出野 紀子 (Studio-L)"
+
+
+def test_one_chapter_report_is_compact_and_names_its_chapter(
+    demo_ctx: Context, tmp_path: Path
+) -> None:
+    i18n.set_language("ja")
+    out = tmp_path / "adachi.pdf"
+    result = print_annual_report(
+        demo_ctx, 2022, out, chapter="足立区まちづくり", today=date(2026, 11, 29)
+    )
+    pages = page_texts(out)
+    # Two activities: the old report ran to four mostly blank pages.
+    assert result.pages <= 3
+    assert "足立区まちづくり" in squash(pages[0]) and "荒川区" not in "".join(pages)
+    for page in pages[1:]:
+        assert "足立区まちづくり" in page  # the running header
+
+
+def test_counts_nobody_recorded_print_a_dash(demo_ctx: Context, tmp_path: Path) -> None:
+    i18n.set_language("ja")
+    out = tmp_path / "adachi.pdf"
+    print_annual_report(demo_ctx, 2022, out, chapter="足立区まちづくり", today=date(2026, 11, 29))
+    first = squash(page_texts(out)[0])
+    assert "参加者—" in first and "参加者0人" not in first
+    # One colon style on paper: full-width in Japanese.
+    text = "".join(page_texts(out))
+    assert not re.search(r"[^\x00-\x7f]: ", text), re.findall(r".{6}[^\x00-\x7f]: .{6}", text)

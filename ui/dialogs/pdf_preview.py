@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter
@@ -16,10 +17,13 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +47,11 @@ class PdfContent:
     warnings: list[str] = field(default_factory=list)
 
 
-Maker = Callable[[str], PdfContent]
+# make(choice) or, when the dialog offers options, make(choice, **options): `paper` ("A4",
+# "B5"), `blank_forms` (int), name tags' `offset_mm` ((right, down)), `outline`, `blank_tags`.
+Maker = Callable[..., PdfContent]
+
+PAPERS = {"A4": "A4", "B5": "B5 (JIS)"}
 
 
 class PdfPreviewDialog(BaseDialog):
@@ -65,6 +73,10 @@ class PdfPreviewDialog(BaseDialog):
         file_name: str = "document.pdf",
         on_output: Callable[[str], None] | None = None,
         choices_label: str = "",
+        papers: bool = False,
+        paper: str = "A4",
+        blank_forms: int | None = None,
+        name_tag_options: bool = False,
     ) -> None:
         super().__init__(title, parent)
         self.make = make
@@ -88,6 +100,42 @@ class PdfPreviewDialog(BaseDialog):
         self.template_label = QLabel(choices_label or _("Template:"))
         self.template_label.setBuddy(self.template)
         self.template_label.setVisible(bool(choices))
+        self._options: list[Callable[[], tuple[str, Any]]] = []
+        options = QHBoxLayout()
+        if papers:
+            self.paper = QComboBox()
+            for name, text in PAPERS.items():
+                self.paper.addItem(_(text), name)
+            self.paper.setCurrentIndex(max(0, self.paper.findData(paper)))
+            self._add_option(options, _("Paper:"), self.paper)
+            self._options.append(lambda: ("paper", str(self.paper.currentData())))
+            self.paper.currentIndexChanged.connect(lambda _i: self.refresh())
+        if blank_forms is not None:
+            self.blank_forms = QSpinBox()
+            self.blank_forms.setRange(0, 100)
+            self.blank_forms.setValue(blank_forms)
+            self._add_option(options, _("Blank forms per volunteer:"), self.blank_forms)
+            self._options.append(lambda: ("blank_forms", self.blank_forms.value()))
+            self.blank_forms.editingFinished.connect(lambda: self.refresh())
+        if name_tag_options:
+            self.offset_right = self._mm_box()
+            self.offset_down = self._mm_box()
+            self._add_option(options, _("Shift right (mm):"), self.offset_right)
+            self._add_option(options, _("Shift down (mm):"), self.offset_down)
+            self.outline = QCheckBox(_("Label edges (test print)"))
+            options.addWidget(self.outline)
+            self.blank_tags = QSpinBox()
+            self.blank_tags.setRange(0, 100)
+            self._add_option(options, _("Blank tags for walk-ins:"), self.blank_tags)
+            self._options += [
+                lambda: ("offset_mm", (self.offset_right.value(), self.offset_down.value())),
+                lambda: ("outline", self.outline.isChecked()),
+                lambda: ("blank_tags", self.blank_tags.value()),
+            ]
+            for box in (self.offset_right, self.offset_down, self.blank_tags):
+                box.editingFinished.connect(lambda: self.refresh())
+            self.outline.toggled.connect(lambda _on: self.refresh())
+        options.addStretch(1)
         self.pages_label = QLabel("")
         self.warnings_label = QLabel("")
         self.warnings_label.setWordWrap(True)
@@ -114,6 +162,8 @@ class PdfPreviewDialog(BaseDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        if self._options:
+            layout.addLayout(options)
         layout.addWidget(self.warnings_label)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -131,6 +181,25 @@ class PdfPreviewDialog(BaseDialog):
         shortcut(self, QKeySequence(QKeySequence.StandardKey.Print), lambda: self.print_pdf())
         shortcut(self, QKeySequence(QKeySequence.StandardKey.Save), lambda: self.save_as())
 
+    @staticmethod
+    def _add_option(row: QHBoxLayout, text: str, widget: QWidget) -> None:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        row.addWidget(label)
+        row.addWidget(widget)
+
+    @staticmethod
+    def _mm_box() -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(-10.0, 10.0)
+        box.setSingleStep(0.5)
+        box.setDecimals(1)
+        return box
+
+    def options(self) -> dict[str, Any]:
+        """The options the dialog offers, as make() receives them."""
+        return dict(read() for read in self._options)
+
     def current_choice(self) -> str:
         """The template chosen (empty when the maker offers none)."""
         value = self.template.currentData()
@@ -139,8 +208,9 @@ class PdfPreviewDialog(BaseDialog):
     def refresh(self) -> Operation[PdfContent]:
         """Make the PDF again (off the GUI thread), then show it."""
         choice = self.current_choice()
+        options = self.options()  # read on the GUI thread, used off it
         return (
-            Operation(self, lambda: self.make(choice))
+            Operation(self, lambda: self.make(choice, **options))
             .success(self.show_content)
             .run_in_background(_("Making the PDF…"))
         )

@@ -601,8 +601,8 @@ class EventsPage(QWidget):
         job = event_print.PrintJob(kind, v.id, occurrence_id=occurrence_id, fiscal_year=fy)
         made: dict[str, event_print.PrintOutcome] = {}
 
-        def make(choice: str) -> PdfContent:
-            outcome = event_print.render(self.ctx, replace(job, template=choice))
+        def make(choice: str, **options: Any) -> PdfContent:
+            outcome = event_print.render(self.ctx, replace(job, template=choice, **options))
             made["last"] = outcome
             return PdfContent(outcome.data or b"", list(outcome.warnings))
 
@@ -622,6 +622,8 @@ class EventsPage(QWidget):
                 event_print.FLYER: _("Template:"),
                 event_print.NAME_TAGS: _("Label sheet:"),
             }.get(kind, _("Paper:")),
+            papers=kind == event_print.FLYER,
+            name_tag_options=kind == event_print.NAME_TAGS,
         )
         return dialog
 

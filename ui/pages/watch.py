@@ -483,8 +483,10 @@ class WatchPage(QWidget):
             choices[v.id] = v.name
         made: dict[str, printing_watch.WatchPrint] = {}
 
-        def make(choice: str) -> PdfContent:
-            result = printing_watch.print_visit_forms(self.ctx, None, choice or None)
+        def make(choice: str, paper: str = "A4", blank_forms: int = 4) -> PdfContent:
+            result = printing_watch.print_visit_forms(
+                self.ctx, None, choice or None, paper=paper, blank_forms=blank_forms, prefilled=True
+            )
             made["last"] = result
             return PdfContent(result.data or b"", result.warnings)
 
@@ -500,6 +502,8 @@ class WatchPage(QWidget):
             file_name=_("round-sheets") + ".pdf",
             on_output=output,
             choices_label=_("Volunteer:"),
+            papers=True,
+            blank_forms=4,
         )
         dialog.preview()
 
@@ -507,12 +511,17 @@ class WatchPage(QWidget):
         """Blank visit forms (no personal data on them)."""
         from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
 
-        def make(_choice: str) -> PdfContent:
-            result = printing_watch.print_blank_forms(self.ctx, None, 4)
+        def make(_choice: str, paper: str = "A4", blank_forms: int = 4) -> PdfContent:
+            result = printing_watch.print_blank_forms(self.ctx, None, max(1, blank_forms), paper)
             return PdfContent(result.data or b"", result.warnings)
 
         dialog = PdfPreviewDialog(
-            _("Blank visit forms"), make, self, file_name=_("visit-forms") + ".pdf"
+            _("Blank visit forms"),
+            make,
+            self,
+            file_name=_("visit-forms") + ".pdf",
+            papers=True,
+            blank_forms=4,
         )
         dialog.preview()
 

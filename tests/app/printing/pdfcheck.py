@@ -154,7 +154,7 @@ def assert_fonts_embedded_subsets(pdf: Path | bytes) -> None:
         base = str(font["/BaseFont"])
         assert font["/Subtype"] == "/TrueType", (base, font["/Subtype"])
         assert SUBSET_NAME.match(base), base
-        assert "BIZUD" in base, base
+        assert "BIZUD" in base or "TsunaguFallbackJP" in base, base
         descriptor = font["/FontDescriptor"].get_object()
         assert isinstance(descriptor, DictionaryObject), base
         assert "/FontFile2" in descriptor, base
@@ -175,3 +175,64 @@ def text_positions(pdf: Path | bytes, index: int = 0) -> list[tuple[str, float, 
 
     reader(pdf).pages[index].extract_text(visitor_text=visit)
     return runs
+
+
+def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix m then n (PDF order: a point is transformed by m first)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n  # noqa: N806 - the PDF reference's names
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
+
+
+def rules(pdf: Path | bytes, index: int = 0) -> list[tuple[float, float, float, float]]:
+    """Every straight stroke drawn on a page as (x0, y0, x1, y1) in page space: table rules,
+    cell borders and the edges of stroked rectangles (cut lines, frames, tick boxes)."""
+    from pypdf.generic import ContentStream
+
+    page = reader(pdf).pages[index]
+    contents = page.get_contents()
+    if contents is None:
+        return []
+    ops = ContentStream(contents, page.pdf).operations
+    ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    stack: list[tuple[float, ...]] = []
+    path: list[tuple[float, float, float, float]] = []
+    here = (0.0, 0.0)
+    out: list[tuple[float, float, float, float]] = []
+
+    def pt(x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = ctm
+        return a * x + c * y + e, b * x + d * y + f
+
+    for operands, op in ops:
+        name = op.decode() if isinstance(op, bytes) else str(op)
+        if name == "q":
+            stack.append(ctm)
+        elif name == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif name == "cm":
+            ctm = _mul(tuple(float(v) for v in operands), ctm)
+        elif name == "m":
+            here = pt(float(operands[0]), float(operands[1]))
+        elif name == "l":
+            nxt = pt(float(operands[0]), float(operands[1]))
+            path.append((*here, *nxt))
+            here = nxt
+        elif name == "re":
+            x, y, w, h = (float(v) for v in operands)
+            corners = [pt(x, y), pt(x + w, y), pt(x + w, y + h), pt(x, y + h)]
+            for p0, p1 in zip(corners, corners[1:] + corners[:1], strict=True):
+                path.append((*p0, *p1))
+        elif name in ("S", "s", "B", "B*", "b", "b*"):
+            out += path
+            path = []
+        elif name in ("n", "f", "F", "f*"):
+            path = []
+    return out

@@ -104,11 +104,12 @@ def test_qr_code_is_drawn_only_when_asked() -> None:
 
 
 def test_missing_glyph_is_reported_not_boxed(tmp_path: Path) -> None:
-    sheet = seed_sheet(lecturers=[("𠮷田 一", "北区社会福祉協議会")])
+    sheet = seed_sheet(lecturers=[("🍙田 一", "北区社会福祉協議会"), ("𠮷田 二", "")])
     res = render_flyer(sheet, tmp_path / "f.pdf")
-    assert any("𠮷" in w for w in res.warnings), res.warnings
+    assert any("🍙" in w for w in res.warnings), res.warnings
+    assert len(res.warnings) == 1  # 𠮷 (quoted in it) is drawn by the fallback face
     flat = squash(page_texts(res.output)[0])
-    assert GETA + "田一" in flat
+    assert GETA + "田一" in flat and "𠮷田二" in flat
 
 
 def test_photo_keeps_its_aspect_and_fits_the_box(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from tests.app.printing.pdfcheck import (
     A4_PT,
     assert_fonts_embedded_subsets,
     attendees,
+    fonts,
     page_size,
     page_texts,
     seed_sheet,
@@ -89,11 +92,30 @@ def test_blank_tags_and_missing_glyphs() -> None:
     people = attendees(3)
     from app.printing import Attendee
 
-    people.append(Attendee("𠮷田", "一", "よしだ", "はじめ", sort_key="よしだ"))
+    people.append(Attendee("🍙田", "一", "おにだ", "はじめ", sort_key="おにだ"))
     res = render_name_tags(seed_sheet(), people, None, layout="12", blank_tags=9)
     assert res.pages == 2  # 4 named + 9 blank = 13 tags
-    assert any("𠮷" in w for w in res.warnings)
+    assert any("🍙" in w for w in res.warnings)
     assert "〓田一" in squash(page_texts(res.output)[0])
+
+
+def test_a_kanji_biz_ud_lacks_prints_from_the_fallback_face() -> None:
+    from app.printing import Attendee
+
+    people = [Attendee("𠮷田", "一", "よしだ", "はじめ", sort_key="よしだ")]
+    res = render_name_tags(seed_sheet(), people, None)
+    assert res.warnings == []  # the old tag printed 〓田 and warned
+    assert isinstance(res.output, bytes)
+    assert "𠮷田" in squash(page_texts(res.output)[0])
+    # 𠮷 is drawn with the second embedded font, whose ToUnicode maps it back.
+    names = [str(f["/BaseFont"]) for f in fonts(res.output)]
+    assert any("TsunaguFallbackJP" in n for n in names) and any("BIZUD" in n for n in names)
+    assert_fonts_embedded_subsets(res.output)
+    if shutil.which("pdftotext"):
+        out = subprocess.run(
+            ["pdftotext", "-", "-"], input=res.output, capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        assert "𠮷田" in out  # poppler reads it back too (ReportLab's own CMap gave ₻7)
 
 
 def test_unknown_layout() -> None:

@@ -3,7 +3,11 @@ every glyph stays ≥ 5 mm from each edge, no stray last page, and the text read
 
 from __future__ import annotations
 
+import functools
+import html
 import re
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +15,6 @@ from typing import Any
 
 import pytest
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app import i18n
 from app.printing import (
@@ -21,12 +24,18 @@ from app.printing import (
     render_name_tags,
     render_sign_in,
 )
-from app.printing.fonts import GOTHIC, register_fonts
+from app.printing.fonts import register_fonts
 from app.printing.model import WAITLISTED, Attendee, EventSheet
 from app.printing_watch import FormLabels, RoundEntry, RoundSheet, render_visit_forms
-from tests.app.printing.pdfcheck import attendees, reader, seed_sheet, squash
+from tests.app.printing.pdfcheck import attendees, reader, rules, seed_sheet, squash
 
+# The marks that may hang past a line end (ぶら下げ), as app.printing.text.HANGING.
+HANGING = frozenset("、。，．,.")
 FACES = frozenset(register_fonts())
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="needs poppler's pdftotext (apt-get install poppler-utils)",
+)
 EDGE = 5 * mm  # many printers cannot print nearer the edge than this
 SIZES = ("empty", "typical", "long", "1000")
 LONG_FAMILY = "勅使河原"
@@ -38,43 +47,47 @@ LONG_VENUE = (
 
 @dataclass(frozen=True)
 class Glyph:
-    """One text run on a page: where its baseline starts and how big it is."""
+    """One word on a page as poppler lays it out: its em box in PDF points (origin bottom left)."""
 
     text: str
-    x: float
-    y: float
-    size: float
-    font: str
+    left: float
+    bottom: float
+    right: float
+    top: float
 
     @property
-    def width(self) -> float:
-        """The run's advance, measured with the same font metrics ReportLab drew it with."""
-        return float(stringWidth(self.text, self.font, self.size))
+    def size(self) -> float:
+        return self.top - self.bottom
 
 
-def _font_name(font: Any) -> str:
-    """Our registered face of a PDF font: "/AAAAAB+BIZUDPGothic-Regular" -> "BIZUDPGothic"."""
-    base = re.sub(r"^/?[A-Z]{6}\+", "", str(font.get("/BaseFont", "")) if font else "")
-    base = base.removesuffix("-Regular")
-    return base if base in FACES else GOTHIC
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+)
+
+
+@functools.cache
+def _words(pdf: bytes) -> tuple[tuple[Glyph, ...], ...]:
+    """Every word's box, page by page, from `pdftotext -bbox` (poppler measures each glyph with
+    the embedded font, so a run split over several font subsets is still one word)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    pages = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        pages.append(
+            tuple(
+                Glyph(
+                    html.unescape(t), float(x0), height - float(y1), float(x1), height - float(y0)
+                )
+                for x0, y0, x1, y1, t in _WORD.findall(page)
+            )
+        )
+    return tuple(pages)
 
 
 def glyphs(pdf: bytes, index: int) -> list[Glyph]:
-    out: list[Glyph] = []
-
-    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        if not text.strip():
-            return
-        a, b, c, d, e, f = (float(v) for v in cm)
-        x0, y0 = float(tm[4]), float(tm[5])
-        x, y = a * x0 + c * y0 + e, b * x0 + d * y0 + f
-        scale = abs(float(tm[3]) * d) or 1.0
-        for line in text.split("\n"):
-            if line.strip():
-                out.append(Glyph(line.strip(), x, y, float(size) * scale, _font_name(font)))
-
-    reader(pdf).pages[index].extract_text(visitor_text=visit)
-    return out
+    return list(_words(pdf)[index])
 
 
 def _check_margins(pdf: bytes) -> list[str]:
@@ -82,8 +95,7 @@ def _check_margins(pdf: bytes) -> list[str]:
     for i, page in enumerate(reader(pdf).pages):
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         for g in glyphs(pdf, i):
-            left, right = g.x, g.x + g.width
-            bottom, top = g.y - 0.12 * g.size, g.y + 0.88 * g.size
+            left, bottom, right, top = _ink(g)
             if left < EDGE - 0.5 or bottom < EDGE - 0.5 or top > h - EDGE + 0.5:
                 problems.append(
                     f"p{i + 1} {g.text[:20]!r} at ({left / mm:.1f}, {bottom / mm:.1f}) mm"
@@ -95,6 +107,86 @@ def _check_margins(pdf: bytes) -> list[str]:
     return problems
 
 
+def _ink(g: Glyph) -> tuple[float, float, float, float]:
+    """The run's box (left, bottom, right, top); a hung comma or full stop (ぶら下げ) inks only
+    the left half of its em, so only that half counts."""
+    right = g.right
+    if g.text[-1] in HANGING:
+        right -= g.size / 2
+    return g.left, g.bottom, right, g.top
+
+
+def _check_rules(pdf: bytes) -> list[str]:
+    """No run of text crosses a drawn rule: every glyph stays inside its table cell or box.
+
+    A vertical rule (a column rule, a box edge) must not pass through a run between its first
+    and last glyph; a horizontal one must not strike through its middle band.
+    """
+    problems = []
+    for i in range(len(reader(pdf).pages)):
+        strokes = rules(pdf, i)
+        for g in glyphs(pdf, i):
+            left, bottom, right, top = _ink(g)
+            for x0, y0, x1, y1 in strokes:
+                if abs(x0 - x1) < 0.2 and left + 0.5 < x0 < right - 0.5:
+                    lo, hi = min(y0, y1), max(y0, y1)
+                    if lo < top - 0.3 * g.size and hi > bottom + 0.3 * g.size:
+                        problems.append(
+                            f"p{i + 1} {g.text[:24]!r} crosses the rule x={x0 / mm:.1f} mm"
+                        )
+                        break
+                if abs(y0 - y1) < 0.2 and bottom + 0.3 * g.size < y0 < top - 0.3 * g.size:
+                    lo, hi = min(x0, x1), max(x0, x1)
+                    if lo < right - 1 and hi > left + 1:
+                        problems.append(
+                            f"p{i + 1} {g.text[:24]!r} struck by the rule y={y0 / mm:.1f} mm"
+                        )
+                        break
+    return problems
+
+
+def _check_frame(pdf: bytes, margin: float) -> list[str]:
+    """Every run inside the frame the document lays its text in (the page less `margin`)."""
+    problems = []
+    for i, page in enumerate(reader(pdf).pages):
+        w = float(page.mediabox.width)
+        for g in glyphs(pdf, i):
+            left, bottom, right, top = _ink(g)
+            if left < margin - 0.5 or right > w - margin + 0.5:
+                problems.append(
+                    f"p{i + 1} {g.text[:24]!r} from {left / mm:.1f} to {right / mm:.1f} mm,"
+                    f" frame {margin / mm:.1f} to {(w - margin) / mm:.1f} mm"
+                )
+    return problems
+
+
+def _kana_or_kanji(ch: str) -> bool:
+    return 0x3041 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF or ord(ch) >= 0x20000
+
+
+def _check_widows(pdf: bytes) -> list[str]:
+    """No wrapped line holds a single kana or kanji cut from the word above (「ホー / ル」)."""
+    problems = []
+    for i in range(len(reader(pdf).pages)):
+        runs = glyphs(pdf, i)
+        for g in runs:
+            if len(g.text) != 1 or not _kana_or_kanji(g.text):
+                continue
+            for above in runs:
+                gap = above.bottom - g.bottom
+                if (
+                    above is not g
+                    and abs(above.size - g.size) < 0.5
+                    and 0.9 * g.size < gap < 2.0 * g.size
+                    and _kana_or_kanji(above.text[-1])
+                    and len(above.text) > 3
+                    and abs(above.left - g.left) < 1
+                ):
+                    problems.append(f"p{i + 1} {g.text!r} alone under {above.text[-12:]!r}")
+                    break
+    return problems
+
+
 def _last_page_fill(pdf: bytes) -> float:
     """How far down the body the last page's text reaches, as a share of the page."""
     pages = reader(pdf).pages
@@ -102,10 +194,10 @@ def _last_page_fill(pdf: bytes) -> float:
     h = float(last.mediabox.height)
     runs = glyphs(pdf, len(pages) - 1)
     # The footer ("n / N", chapter) sits in the bottom margin; the running header above the body.
-    body = [g for g in runs if 20 * mm < g.y < h - 20 * mm]
+    body = [g for g in runs if 20 * mm < g.bottom < h - 20 * mm]
     if not body:
         return 0.0
-    return (h - 20 * mm - min(g.y for g in body)) / (h - 40 * mm)
+    return (h - 20 * mm - min(g.bottom for g in body)) / (h - 40 * mm)
 
 
 def _people(size: str) -> list[Attendee]:
@@ -232,6 +324,10 @@ def test_print_matrix(
     pdf = _render(doc, template, paper, size)
     pages = reader(pdf).pages
     assert _check_margins(pdf) == []
+    assert _check_rules(pdf) == []
+    assert _check_widows(pdf) == []
+    if doc == "flyer":
+        assert _check_frame(pdf, 13 * mm * float(pages[0].mediabox.width) / (210 * mm)) == []
     # A label sheet is cut up; its unused labels are kept for next time, so not "stray".
     if len(pages) > 1 and doc != "name-tags":
         assert _last_page_fill(pdf) >= 0.25, f"last of {len(pages)} pages nearly empty"
@@ -242,3 +338,82 @@ def test_print_matrix(
     for person in _people(size)[:3]:
         if doc in ("attendance", "sign-in", "name-tags", "cafe-grid"):
             assert squash(person.family_name) in text
+
+
+def _long_report(report: Any) -> Any:
+    """The demo's report with every title, venue and organisation made long."""
+    import dataclasses
+
+    groups = tuple(
+        dataclasses.replace(
+            g,
+            activities=tuple(
+                dataclasses.replace(
+                    a, title=a.title + "と" + _sheet("long").title, venue=LONG_VENUE
+                )
+                for a in g.activities
+            ),
+        )
+        for g in report.groups
+    )
+    connections = tuple(
+        dataclasses.replace(c, organisation=c.organisation * 3) for c in report.connections
+    )
+    return dataclasses.replace(report, groups=groups, connections=connections)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("size", ["empty", "typical", "by-chapter", "long"])
+def test_annual_report_in_the_matrix(
+    size: str, lang: str, language: Callable[[str], None], demo_ctx: Any, ctx: Any
+) -> None:
+    from app import reports
+    from app.printing_report import MARGIN, render_annual_report
+
+    language(lang)
+    by = reports.GROUP_BY_CHAPTER if size == "by-chapter" else reports.GROUP_BY_MONTH
+    source = ctx if size == "empty" else demo_ctx
+    report = reports.annual_report(source, 2022, by, today=date(2026, 11, 29))
+    if size == "long":
+        report = _long_report(report)
+    pdf = render_annual_report(report, None).output
+    assert isinstance(pdf, bytes)
+    pages = reader(pdf).pages
+    assert _check_margins(pdf) == []
+    assert _check_rules(pdf) == []
+    assert _check_widows(pdf) == []
+    assert _check_frame(pdf, MARGIN) == []
+    if len(pages) > 1:
+        assert _last_page_fill(pdf) >= 0.25, f"last of {len(pages)} pages nearly empty"
+
+
+@pytest.mark.parametrize("paper", ["A4", "B5"])
+def test_poster_venue_keeps_its_last_word_and_its_margins(paper: str) -> None:
+    # The old breaker printed 「会場：…多目的ホー」 with 「ル」 alone below, the hung 「ー」
+    # pushing the centred line past both margins: every length of venue is tried.
+    i18n.set_language("ja")
+    try:
+        for k in range(0, 26):
+            venue = "荒川区" + "東尾久" * (k // 3) + "ふれあい"[: k % 3] + "館 2階 多目的ホール"
+            pdf = render_flyer(seed_sheet(venue=venue), None, "poster", paper).output
+            assert isinstance(pdf, bytes)
+            margin = 13 * mm * float(reader(pdf).pages[0].mediabox.width) / (210 * mm)
+            assert _check_widows(pdf) == [], venue
+            assert _check_frame(pdf, margin) == [], venue
+    finally:
+        i18n.set_language("en")
+
+
+def test_prefilled_forms_carry_each_person_of_the_round_sheet() -> None:
+    rounds = _rounds("typical")
+    data, pages, _warnings = render_visit_forms(
+        rounds, _labels(), None, printed_on=date(2026, 11, 1), blank_forms=1, prefilled=True
+    )
+    assert isinstance(data, bytes)
+    texts = [squash(t) for t in (p.extract_text() or "" for p in reader(data).pages)]
+    names = [squash(e.name) for e in rounds[0].entries]
+    forms = [t for t in texts if "見守り訪問記録" in t or "visitrecord" in t.lower()]
+    # One form per person with the name and the volunteer printed in, then the blank one.
+    assert len(forms) == len(names) + 1
+    for name, form in zip(names, forms, strict=False):
+        assert name in form and squash("上野 和子") in form
