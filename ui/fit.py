@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QStyle, QVBoxLayout, QWidget
@@ -11,8 +13,19 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QStyle, QVBoxLayo
 FRAME_ALLOWANCE = QSize(16, 40)
 
 
+_settings_file: str | None = None
+
+
+def use_settings_file(path: Path | None) -> None:
+    """Keep window sizes in `path` (an INI file) instead of the user's settings; None: back."""
+    global _settings_file
+    _settings_file = None if path is None else str(path)
+
+
 def settings() -> QSettings:
     """The per-user settings where window sizes are kept."""
+    if _settings_file is not None:
+        return QSettings(_settings_file, QSettings.Format.IniFormat)
     return QSettings("Tsunagu", "Tsunagu")
 
 
