@@ -129,6 +129,7 @@ def clipped(window: QWidget) -> list[str]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
+        QAbstractScrollArea,
         QHeaderView,
         QLabel,
         QStyle,
@@ -139,6 +140,17 @@ def clipped(window: QWidget) -> list[str]:
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window) or widget.width() <= 0 or widget.height() <= 0:
             continue
+        if isinstance(widget, QAbstractScrollArea) and not isinstance(widget, QHeaderView):
+            bar = widget.horizontalScrollBar()
+            if bar.maximum() > 0:
+                found.append(_describe(widget, f"scrolls sideways by {bar.maximum()} px"))
+            continue
+        if isinstance(widget, QLabel | QAbstractButton):
+            seen = widget.visibleRegion().boundingRect()
+            if not seen.isEmpty() and seen.width() < widget.width() - 1:
+                text = widget.text().replace("&", "")
+                found.append(_describe(widget, f"cut off at the side: {text}"))
+                continue
         if isinstance(widget, QLabel):
             text = widget.text()
             if not text or widget.pixmap() is not None and not widget.pixmap().isNull():
@@ -273,6 +285,11 @@ def walk(
     def record(name: str, kind: str, widget: QWidget) -> None:
         for _round in range(3):
             QCoreApplication.processEvents()
+        if name == "pdf_preview":
+            # Why: QPdfView renders its pages in a thread; a picture taken at once is grey.
+            from PySide6.QtTest import QTest
+
+            QTest.qWait(800)
         frame = widget.frameGeometry()
         file = f"{kind}-{name}-{language}-{scale}.png"
         if folder is not None:

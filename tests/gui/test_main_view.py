@@ -28,7 +28,14 @@ def test_navigation_and_placeholders(qtbot: QtBot, demo_ctx: Context) -> None:
     view.show()
     labels = [view.nav.item(i).text() for i in range(view.nav.count())]
     assert labels == [
-        "Home", "Members", "Events", "Watch-over", "Partners", "Reports", "Sync", "Backups"
+        "Home",
+        "Members",
+        "Events",
+        "Watch-over",
+        "Partners",
+        "Reports",
+        "Sync",
+        "Backups",
     ]
     view.show_page("members")
     assert isinstance(view.stack.currentWidget(), MembersPage)
@@ -86,7 +93,12 @@ def test_the_first_paint_loads_no_data_layer() -> None:
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.audit import AuditView, read_audit
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.tables import fit_table
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -112,8 +113,8 @@ class AuditLogDialog(BaseDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
+        # The details take the width; the record's kind and id give way at large text.
+        fit_table(self.table, stretch=self.proxy.columnCount() - 1, secondary=[1, 3, 4])
         note = QLabel(
             _("The newest {count} entries. Every view, change, export and print is kept.").format(
                 count=SHOWN

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import visits, watch
 from app.context import Permission
 from app.i18n import gettext as _
+from ui import fit
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
 
@@ -142,10 +143,13 @@ class VisitDialog(BaseDialog):
         # The group's mnemonic (Alt+S) moves the focus to its first checkbox.
         signs_box = QGroupBox(_("&Signs noticed"))
         grid = QGridLayout(signs_box)
-        for n, sign in enumerate(visits.sign_checklist(ctx)):
-            box = QCheckBox(sign.label)
-            self.sign_boxes[sign.code] = box
-            grid.addWidget(box, n // 2, n % 2)
+        for sign in visits.sign_checklist(ctx):
+            self.sign_boxes[sign.code] = QCheckBox(sign.label)
+        # Two columns when two of the longest fit the screen, else one (large text).
+        widest = max((b.sizeHint().width() for b in self.sign_boxes.values()), default=0)
+        columns = 2 if 2 * widest + 400 <= fit.client_room(self).width() else 1
+        for n, box in enumerate(self.sign_boxes.values()):
+            grid.addWidget(box, n // columns, n % columns)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 4 + 12)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -158,6 +159,10 @@ class WatchPersonDialog(BaseDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        # As wide as the form needs (the screen still bounds it): a scroll area alone asks for
+        # a fixed small size and the form would scroll sideways.
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + bar + 2 * scroll.frameWidth())
         self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)

@@ -113,6 +113,7 @@ class WatchSettingsDialog(BaseDialog):
     def _targets_tab(self) -> QWidget:
         page = QWidget()
         self.targets = QListWidget()
+        self.targets.setWordWrap(True)
         self.add_target = QPushButton(_("Add…"))
         self.edit_target = QPushButton(_("Edit…"))
         self.remove_target = QPushButton(_("Remove"))
@@ -175,6 +176,7 @@ class WatchSettingsDialog(BaseDialog):
     def _signs_tab(self) -> QWidget:
         page = QWidget()
         self.signs = QListWidget()
+        self.signs.setWordWrap(True)
         self.new_sign = QLineEdit()
         self.new_sign.setPlaceholderText(_("A new sign to look for"))
         self.add_sign = QPushButton(_("Add"))

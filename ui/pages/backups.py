@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -27,6 +26,7 @@ from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
@@ -140,8 +140,7 @@ class BackupsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_table(self.table, stretch=self.model.columnCount() - 1, rows=4)
         self.empty_label = QLabel(_("No backups yet."))
         self.backup_button = QPushButton(_("Back up now"))
         self.restore_button = QPushButton(_("Restore…"))

@@ -36,6 +36,7 @@ from ui.keys import shortcut
 from ui.models.event_table import EventTableModel, short_when
 from ui.models.registration_table import RegistrationTableModel
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
@@ -53,14 +54,6 @@ def _table(model: Any) -> QTableView:
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.horizontalHeader().setStretchLastSection(True)
     return table
-
-
-def _fit_columns(table: QTableView, stretch: int) -> None:
-    """Columns as wide as their content; column `stretch` takes the rest of the width."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 def _file_name(kind: str, title: str) -> str:
@@ -100,7 +93,8 @@ class EventsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel("")
         self.table = _table(self.model)
-        _fit_columns(self.table, stretch=2)
+        # The title takes the width; walk-ins, attended and kind go first when it is short.
+        fit_table(self.table, stretch=2, secondary=[3, 1, 5, 6])
 
         self.new_button = QPushButton(_("New event…"))
         self.edit_button = QPushButton(_("Edit…"))
@@ -122,7 +116,7 @@ class EventsPage(QWidget):
         self.summary.setWordWrap(True)
         self.reg_counts = QLabel("")
         self.reg_table = _table(self.reg_model)
-        _fit_columns(self.reg_table, stretch=7)
+        fit_table(self.reg_table, stretch=1, secondary=[2, 4, 3, 5, 6, 7])
         self.member_button = QPushButton(_("Register member…"))
         self.guest_button = QPushButton(_("Register guest…"))
         self.check_button = QPushButton(_("Check in"))
@@ -180,11 +174,8 @@ class EventsPage(QWidget):
         bottom_layout.addWidget(self.reg_counts)
         bottom_layout.addWidget(self.reg_table, 1)
         bottom_layout.addLayout(reg_buttons)
-        # A few lines of each list always show; on a small screen at large text the page
-        # scrolls (ui/main_view.py) rather than squeeze a list to its header.
-        for view in (self.table, self.reg_table):
-            lines = view.verticalHeader().defaultSectionSize()
-            view.setMinimumHeight(lines * 5 + view.horizontalHeader().sizeHint().height())
+        # Five lines of each list always show (TableFit); on a small screen at large text the
+        # page scrolls (ui/main_view.py) rather than squeeze a list to its header.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
