@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import dates
 from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from db.models import Chapter, Event, Member, Setting, WatchedPerson
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
-DATE_STYLES = ("era", "western")
+DATE_STYLES = dates.DATE_STYLES
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from app import accounts
+from app import accounts, dates
 from app import chapter as chapter_service
 from app.context import Context, Permission, role_label
 from app.database import DEFAULT_FILENAME, open_database
@@ -242,6 +242,7 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
     prefs = chapter_service.load_preferences(ctx)
     apply_language(prefs.language)
     apply_text_scale(prefs.text_scale)
+    dates.set_date_style(prefs.date_style)
     if chapter_service.is_empty(ctx):
         from ui.dialogs.first_start import FirstStartDialog
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit import AuditView, read_audit
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.tables import fit_table
@@ -74,7 +75,7 @@ class AuditTableModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         values = (
-            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{show_date(e.at.date())} {e.at:%H:%M:%S}",
             e.user_name,
             action_label(e.action),
             e.entity,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
+from app import dates
 from app.context import Permission
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
@@ -131,4 +132,5 @@ class SettingsDialog(BaseDialog):
     def _saved(self, prefs: chapter_service.Preferences) -> None:
         apply_language(prefs.language)
         apply_text_scale(prefs.text_scale)
+        dates.set_date_style(prefs.date_style)
         self.accept()

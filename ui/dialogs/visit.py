@@ -14,8 +14,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -32,6 +30,7 @@ from app.i18n import gettext as _
 from ui import fit
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
+from ui.widgets.date_field import DateField, DateTimeField
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -58,24 +57,6 @@ def pydatetime(q: QDateTime) -> datetime:
     """A naive local datetime, to the minute, from a QDateTime."""
     day, t = q.date(), q.time()
     return datetime(day.year(), day.month(), day.day(), t.hour(), t.minute())
-
-
-class DateTimeField(QDateTimeEdit):
-    """A date and time field that Tab leaves at once; ← and → move between its parts.
-
-    QDateTimeEdit's own Tab walks through year, month, day, hour and minute first: five
-    presses to get past one field is too slow for a form meant for the keyboard.
-    """
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
-
-
-class DateField(QDateEdit):
-    """A date field that Tab leaves at once (see DateTimeField)."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
 
 
 def fill_combo(combo: QComboBox, codes: dict[str, str], current: str = "") -> None:
@@ -122,8 +103,6 @@ class VisitDialog(BaseDialog):
         self.consent_note.setVisible(self.person.consent is None)
 
         self.when = DateTimeField(qdatetime(started))
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.when.setCalendarPopup(True)
         self.visitor = QComboBox()
         self.visitor.addItem(_("(not recorded)"), "")
         for v in watch.volunteer_choices(ctx):
@@ -157,8 +136,6 @@ class VisitDialog(BaseDialog):
         self.next_date = DateField(
             qdate(started.date() + timedelta(days=self.person.visit_interval_days))
         )
-        self.next_date.setDisplayFormat("yyyy-MM-dd")
-        self.next_date.setCalendarPopup(True)
         self.next_date.setEnabled(False)
         self.next_on.toggled.connect(self.next_date.setEnabled)
         for widget in (self.notes, *self.sign_boxes.values()):
@@ -240,6 +217,11 @@ class VisitDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
+        self.when.value()  # reads what was typed last
+        if self.when.problem:
+            self.show_error(self.when.problem)
+            self.when.setFocus()
+            return
         self.saved = self.save_record(
             self.ctx, self.visit_id, visits.log_visit, visits.update_visit, self.value
         )

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,10 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import postal, watch
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.dialogs.visit import SAVE_KEYS, fill_combo, pydate, qdate
 from ui.keys import shortcut
+from ui.widgets.date_field import DateField
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ class WatchPersonDialog(BaseDialog):
 
         # Consent comes first: without it no note about the person can be kept.
         self.consent_given = QCheckBox(_("The person has &agreed"))
-        self.consent_on = QDateEdit(qdate(date.today()))
-        self.consent_on.setDisplayFormat("yyyy-MM-dd")
-        self.consent_on.setCalendarPopup(True)
+        self.consent_on = DateField(date.today())
         self.consent_scope = QLineEdit(
             _("Watch-over visits and their records; contact with the support centre")
         )
@@ -131,9 +130,7 @@ class WatchPersonDialog(BaseDialog):
         self.interval.setSuffix(_(" days"))
         self.method = QComboBox()
         fill_combo(self.method, watch.METHODS, "visit")
-        self.started_on = QDateEdit(qdate(date.today()))
-        self.started_on.setDisplayFormat("yyyy-MM-dd")
-        self.started_on.setCalendarPopup(True)
+        self.started_on = DateField(date.today())
         self.watch_for = QPlainTextEdit()
         self.watch_for.setTabChangesFocus(True)
         self.watch_for.setFixedHeight(self.watch_for.fontMetrics().lineSpacing() * 3 + 12)
@@ -239,7 +236,7 @@ class WatchPersonDialog(BaseDialog):
         if p.status != watch.ACTIVE:
             self.status.setText(
                 _("ended {date}: {reason}").format(
-                    date=p.ended_on.isoformat() if p.ended_on else "",
+                    date=show_date(p.ended_on) if p.ended_on else "",
                     reason=watch.label(watch.END_REASONS, p.end_reason),
                 )
             )

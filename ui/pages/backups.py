@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import backup, i18n
+from app import backup
 from app.context import Permission
-from app.dates import format_date
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
@@ -84,7 +84,7 @@ class BackupTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == 0:
-                day = format_date(row.taken_at.date(), i18n.current_language())
+                day = show_date(row.taken_at.date())
                 return f"{day} {row.taken_at:%H:%M}"
             if column == 1:
                 return kind_label(row.kind)

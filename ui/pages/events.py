@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import event_print, events
 from app.context import Permission
-from app.dates import fiscal_year, format_fiscal_year
-from app.i18n import current_language
+from app.dates import fiscal_year, show_fiscal_year
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
@@ -254,7 +253,7 @@ class EventsPage(QWidget):
         years = listed.result if listed.run() else []
         this_year = fiscal_year(date.today())
         for fy in sorted({*years, this_year}, reverse=True):
-            self.year.addItem(format_fiscal_year(fy, current_language()), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         chosen = this_year if this_year in years else (years[0] if years else None)
         self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
         self.year.blockSignals(False)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.keys import shortcut
 from ui.operations import Operation
@@ -91,7 +92,7 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         """Ask the services again and rebuild the list, keeping the chosen line if it stays."""
         today = self.today()
-        self.heading.setText(_("Today, {date}").format(date=reports.day_label(today)))
+        self.heading.setText(_("Today, {date}").format(date=show_date(today)))
         chosen = self.current_page()
         chosen_text = self.list.currentItem().text() if self.list.currentItem() else None
         Operation(self, lambda: reports.home_overview(self.ctx, today)).success(

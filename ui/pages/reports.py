@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import reports
 from app.context import Permission
+from app.dates import show_fiscal_year
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.printing_report import render_annual_report
@@ -218,7 +219,7 @@ class ReportsPage(QWidget):
 
     def _fill_choices(self) -> None:
         for fy in reports.fiscal_years(self.ctx):
-            self.year.addItem(reports.format_fiscal_year(fy), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         self.chapter.addItem(_("All chapters"), "")
         choices = reports.chapter_choices(self.ctx)
         for c in choices:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import printing_watch, visits, watch
 from app.context import Permission
-from app.dates import fiscal_year
+from app.dates import fiscal_year, show_fiscal_year
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
@@ -220,7 +220,7 @@ class WatchPage(QWidget):
         self.year = QComboBox()
         current = fiscal_year(date.today())
         for fy in range(current, current - 6, -1):
-            self.year.addItem(_("FY{year}").format(year=fy), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         self.counts = QLabel("")
         self.counts.setWordWrap(True)
         self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
