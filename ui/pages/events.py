@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import event_print, events
 from app.context import Permission
-from app.dates import fiscal_year, show_fiscal_year
+from app.dates import fiscal_year, show_date, show_fiscal_year
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
@@ -72,6 +72,8 @@ class EventsPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # (event, date) pairs already confirmed for checking in after the day.
+        self._past_days_ok: set[tuple[str, str | None]] = set()
         self.writable = ctx.actor.can(Permission.EVENTS_WRITE)
         self.model = EventTableModel(self)
         self.reg_model = RegistrationTableModel(self)
@@ -435,10 +437,40 @@ class EventsPage(QWidget):
             if row >= 0:
                 self.reg_table.selectRow(row)
 
+    def confirm_past_day(self) -> bool:
+        """True to go on checking people in: at once on the day or before it; after it, once
+        asked (the check-in keeps the event's own date, app.events._check_in_time)."""
+        v = self.current
+        if v is None:
+            return False
+        occurrence = self.current_occurrence()
+        when = v.starts_at
+        for occ in v.occurrences:
+            if occ.id == occurrence:
+                when = occ.starts_at
+        key = (v.id, occurrence)
+        if when is None or when.date() >= date.today() or key in self._past_days_ok:
+            return True
+        day = show_date(when.date())
+        if not confirm(
+            self,
+            _("This event has ended"),
+            _(
+                "This event was on {date}. Check people in for that day? "
+                "Their attendance is recorded on {date}."
+            ).format(date=day),
+            _("Check in for that day"),
+        ):
+            return False
+        self._past_days_ok.add(key)
+        return True
+
     def toggle_check_in(self) -> None:
         """Check the chosen person in, or take the check-in back."""
         reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
         if reg is None:
+            return
+        if not reg.attended and not self.confirm_past_day():
             return
         toggle = events.undo_check_in if reg.attended else events.check_in
         Operation(self, lambda: toggle(self.ctx, reg.id)).success(
@@ -476,7 +508,7 @@ class EventsPage(QWidget):
         from ui.dialogs.reception import ReceptionDialog
 
         v = self.current
-        if v is None:
+        if v is None or not self.confirm_past_day():
             return
         occurrence = self.current_occurrence()
         dialog = Operation(self, lambda: ReceptionDialog(self.ctx, v.id, occurrence, self)).value()

@@ -66,7 +66,8 @@ class DateField(QWidget):
         layout.addWidget(self.calendar_button)
         self.setFocusProxy(self.edit)
         self.edit.editingFinished.connect(self._read)
-        shortcut(self.edit, QKeySequence("Alt+Down"), self.open_calendar)
+        # Alt+↓ as on a combo box; only while this field has the focus.
+        shortcut(self.edit, QKeySequence("Alt+Down"), self.open_calendar, local=True)
         self.set_value(_pydate(value) if isinstance(value, QDate) else value or date.today())
 
     def value(self) -> date:
