@@ -117,6 +117,13 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
 
     yield "about", about
 
+    def user_guide() -> QWidget:
+        from ui.help import HelpDialog
+
+        return HelpDialog("events", view)
+
+    yield "help", user_guide
+
 
 def _describe(widget: QWidget, text: str) -> str:
     name = widget.objectName()
