@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import dates
 from app.context import Context, Permission
 from app.errors import UserError
 from app.i18n import gettext as _
 from db.models import Chapter, Event, Member, Setting, WatchedPerson
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
+DATE_STYLES = dates.DATE_STYLES
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Preferences:
     text_scale: int = 100
     backup_folder: str = ""
     first_start_done: bool = False
+    date_style: str = "era"  # "era" (令和8年12月2日) or "western" (2026年12月2日)
 
 
 def _get(ctx: Context, key: str, default: Any = None) -> Any:
@@ -166,6 +169,7 @@ def load_preferences(ctx: Context) -> Preferences:
         text_scale=int(_get(ctx, "text_scale", 100)),
         backup_folder=_get(ctx, "backup_folder", ""),
         first_start_done=bool(_get(ctx, "first_start_done", False)),
+        date_style=_get(ctx, "date_style", "era"),
     )
 
 
@@ -175,6 +179,10 @@ def save_preferences(ctx: Context, prefs: Preferences) -> None:
         raise UserError(_("Unknown language: {language}").format(language=prefs.language))
     if not 100 <= prefs.text_scale <= 200:
         raise UserError(_("Text size must be between 100% and 200%."))
+    if prefs.date_style not in DATE_STYLES:
+        raise UserError(
+            _("Unknown date style: {style} (era or western)").format(style=prefs.date_style)
+        )
     _set(
         ctx,
         {
@@ -182,5 +190,6 @@ def save_preferences(ctx: Context, prefs: Preferences) -> None:
             "text_scale": prefs.text_scale,
             "backup_folder": prefs.backup_folder,
             "first_start_done": prefs.first_start_done,
+            "date_style": prefs.date_style,
         },
     )

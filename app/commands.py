@@ -44,6 +44,8 @@ COMMAND_MODULES = (
     "app.commands_users",
     "app.commands_reports",
     "app.commands_info",
+    "app.commands_settings",
+    "app.commands_gallery",
 )
 
 

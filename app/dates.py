@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from app.errors import UserError
+from app.i18n import current_language
 from app.i18n import gettext as _
 
 
@@ -82,6 +83,45 @@ def format_date(d: date, language: str) -> str:
     if language == "en":
         return format_date_en(d)
     raise ValueError(f"unsupported language {language!r}")
+
+
+# The window's one date style (a preference: 令和8年12月2日 or 2026年12月2日), set when a
+# database opens and when the settings change.
+DATE_STYLES = ("era", "western")
+_style = "era"
+
+
+def set_date_style(style: str) -> None:
+    """Write every later date on screen in `style` ("era" or "western")."""
+    global _style
+    if style not in DATE_STYLES:
+        raise ValueError(f"unknown date style {style!r}")
+    _style = style
+
+
+def date_style() -> str:
+    """The style dates are written in now."""
+    return _style
+
+
+def show_date(d: date, style: str | None = None, *, weekday: bool = True) -> str:
+    """The one way the window writes a day: 令和8年12月2日(水) (era), 2026年12月2日(水)
+    (western) or Wed 2 Dec 2026 (English); `style` None is the preference in force."""
+    if current_language() == "en":
+        return format_date_en(d, weekday=weekday)
+    return format_date_ja(d, era=(style or _style) == "era", weekday=weekday)
+
+
+def show_when(moment: datetime, style: str | None = None, *, with_time: bool = True) -> str:
+    """A day and its time, as show_date then 13:30."""
+    text = show_date(moment.date(), style)
+    return f"{text} {moment:%H:%M}" if with_time else text
+
+
+def show_fiscal_year(fy: int, style: str | None = None) -> str:
+    """The fiscal year as the dates around it: 令和8年度, 2026年度 or FY2026."""
+    language = "en" if current_language() == "en" else "ja"
+    return format_fiscal_year(fy, language, era=(style or _style) == "era")
 
 
 def fiscal_year(d: date) -> int:
@@ -209,3 +249,54 @@ def parse_date(text: str) -> date:
     if weekday is not None and weekday != day.weekday():
         raise UserError(_("The weekday does not match the date: {text}").format(text=text.strip()))
     return day
+
+
+_ERA_SHORT = re.compile(r"(?P<y>[0-9]{1,2})[/.\-](?P<m>[0-9]{1,2})[/.\-](?P<d>[0-9]{1,2})")
+
+
+def parse_typed_date(text: str, style: str | None = None) -> date:
+    """A date typed into a field: whatever parse_date reads, and in the era style also 8/12/2
+    (a year of two digits or fewer is a year of the present era: 令和8年12月2日)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    match = _ERA_SHORT.fullmatch(cleaned)
+    if match and (style or _style) == "era":
+        era = ERAS[0]
+        try:
+            day = date(era.first_year + int(match["y"]) - 1, int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise UserError(_("Not a date: {text}").format(text=text.strip())) from None
+        if int(match["y"]) < 1 or day < era.start:
+            raise UserError(_("Not a date: {text}").format(text=text.strip()))
+        return day
+    return parse_date(text)
+
+
+_TIME = re.compile(
+    r"(?P<ampm>午前|午後|am|pm)?\s*(?P<h>[0-9]{1,2})\s*(?:[:：時]\s*(?P<m>[0-9]{1,2}|半)?\s*分?)?"
+    r"\s*(?P<ampm2>am|pm)?",
+    re.IGNORECASE,
+)
+
+
+def parse_time(text: str) -> time:
+    """A time typed into a field: 1330, 13:30, 13時30分, 午後1時半, 9時, 1:30 pm."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+    if re.fullmatch(r"[0-9]{3,4}", cleaned):
+        hour, minute = int(cleaned[:-2]), int(cleaned[-2:])
+        ampm = None
+    else:
+        match = _TIME.fullmatch(cleaned)
+        if match is None:
+            raise UserError(_("Not a time: {text}").format(text=text.strip()))
+        hour = int(match["h"])
+        minute = 30 if match["m"] == "半" else int(match["m"] or 0)
+        ampm = (match["ampm"] or match["ampm2"] or "").replace("午前", "am").replace("午後", "pm")
+    if ampm and not 1 <= hour <= 12:
+        raise UserError(_("Not a time: {text}").format(text=text.strip()))
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise UserError(_("Not a time: {text}").format(text=text.strip()))
+    return time(hour, minute)

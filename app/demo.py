@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import chapter as chapter_service
 from app.context import Context, Permission
+from app.dates import fiscal_year, fiscal_year_range
 from app.errors import UserError
 from app.events import fill_person_keys
 from app.i18n import gettext as _
@@ -268,7 +269,8 @@ def _seed_events(
             quantity_unit=quantity.get("unit", ""),
             recipients=list(act.get("recipients", [])),
             detail=act.get("detail", ""),
-            description=_("Demo data from the FY2022 report; the date is invented.")
+            # Stored in Japanese whatever the language of the command: it is the chapter's data.
+            description="令和4年度の活動報告からのデモデータです。日付は推定です。"
             if estimated
             else "",
         )
@@ -395,6 +397,94 @@ def _seed_registrations(s: Session, ctx: Context) -> None:
             s.add(_demo_registration(event, None, person, asked, came_or_not))
         for _n in range(rng.randint(1, 3)):
             s.add(_demo_registration(event, None, _guest(rng), event.starts_at, event.starts_at))
+
+
+# --- this fiscal year: the demo lives today --------------------------------------------------
+
+# (series number, title, catch copy, days from today, venue); past ones were held.
+_THIS_YEAR_LECTURES = (
+    (19, "防災から考えるご近所づきあい", "いざという時に頼れる関係を", -40, "町屋ふれあい館"),
+    (20, "地域の居場所をつくる", "カフェ・食堂・サロンの始め方", 6, "荒川区民会館"),
+    (21, "見守りのこれから", "無理なく続けるための工夫", 20, "サンパール荒川"),
+)
+
+
+def _seed_this_year(s: Session, ctx: Context, today: date) -> int:
+    """Lectures around today and a monthly café in the current fiscal year, with members
+    registered (and checked in where the day has passed), so Home and the lists have work."""
+    rng = random.Random(RANDOM_SEED + 3)
+    members = list(s.scalars(select(Member).order_by(Member.member_number)))
+    owner = ctx.db.chapter_id
+    count = 0
+    for number, title, catch, offset, venue in _THIS_YEAR_LECTURES:
+        start = datetime.combine(today + timedelta(days=offset), time(13, 30))
+        held = start.date() < today
+        event = Event(
+            kind="lecture",
+            series="まちづくり講座",
+            series_number=number,
+            catch_copy=catch,
+            title=title,
+            themes=["地域づくり"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            venue=venue,
+            municipality="荒川区",
+            scope="chapter",
+            capacity=30,
+            fee_yen=0,
+            status="held" if held else "planned",
+        )
+        event.chapter_id = owner
+        s.add(event)
+        s.flush()
+        for n, person in enumerate(rng.sample(members, rng.randint(12, 22))):
+            asked = start - timedelta(days=25 - n, hours=rng.randint(0, 12))
+            came = start - timedelta(minutes=rng.randint(0, 20))
+            came_or_not = came if held and rng.random() < 0.9 else None
+            s.add(_demo_registration(event, None, person, min(asked, start), came_or_not))
+        count += 1
+    first, _last = fiscal_year_range(fiscal_year(today))
+    cafe = Event(
+        kind="community_cafe",
+        title="ふれあいカフェ",
+        catch_copy="お茶を飲みながら気軽におしゃべり",
+        themes=["居場所"],
+        venue="町屋ふれあい館",
+        municipality="荒川区",
+        scope="chapter",
+        recurrence="monthly",
+        period_label="毎月15日 10:00～12:00",
+        status="held",
+    )
+    months = [
+        (first.year + (first.month - 1 + m) // 12, (first.month - 1 + m) % 12 + 1)
+        for m in range(12)
+    ]
+    days = [datetime(y, m, 15, 10, 0) for y, m in months]
+    cafe.starts_at, cafe.ends_at = days[0], days[0] + timedelta(hours=2)
+    cafe.chapter_id = owner
+    s.add(cafe)
+    s.flush()
+    regulars = rng.sample(members, 16)
+    for when in days:
+        past = when.date() < today
+        occ = EventOccurrence(
+            event_id=cafe.id,
+            starts_at=when,
+            ends_at=when + timedelta(hours=2),
+            status="held" if past else "planned",
+        )
+        occ.chapter_id = owner
+        s.add(occ)
+        s.flush()
+        # Past cafés have their attendance; this month's has its sign-ups waiting.
+        if past or (when.year, when.month) == (today.year, today.month):
+            for person in rng.sample(regulars, rng.randint(6, 12)):
+                arrived = when - timedelta(minutes=rng.randint(0, 15)) if past else None
+                asked = when - timedelta(days=rng.randint(1, 10))
+                s.add(_demo_registration(cafe, occ, person, asked, arrived))
+    return count + 1
 
 
 # --- watch-over (見守り): fictional people, a year of visits, open follow-ups ------------------
@@ -664,6 +754,7 @@ def build_demo(ctx: Context, member_count: int = 120) -> DemoSummary:
             s.add(row)
         s.flush()
         _seed_registrations(s, ctx)
+        events += _seed_this_year(s, ctx, date.today())
         _seed_watch(s, date.today())
         orgs = len(seed["organizations"])
     return DemoSummary(members=len(inputs), events=events, organisations=orgs)

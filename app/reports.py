@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.chapter import ChapterChoice, known_chapters, resolve_chapter
 from app.context import Context, Permission
-from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range
+from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA, fiscal_year, fiscal_year_range, show_date
 from app.dates import format_fiscal_year as _format_fiscal_year
 from app.errors import PermissionDenied, UserError
 from app.events import KIND_ALIASES, KINDS, THEME_ALIASES, THEMES
@@ -1362,7 +1362,7 @@ def _watch_section(ctx: Context, today: date) -> HomeSection | None:
             opened = getattr(item, "opened_at", None)
             urgency = _label(FOLLOW_UP_URGENCIES, getattr(item, "urgency", ""))
             text = _("{name}: follow-up open since {date} ({urgency})").format(
-                name=name, date=day_label(opened.date()) if opened else "—", urgency=urgency
+                name=name, date=show_date(opened.date()) if opened else "—", urgency=urgency
             )
             follow.append(HomeItem(HOME_WATCH, text, True, getattr(item, "id", None)))
         elif kind == "overdue":
@@ -1378,7 +1378,7 @@ def _watch_section(ctx: Context, today: date) -> HomeSection | None:
         else:
             due_on = getattr(item, "due_on", None)
             text = _("{name}: visit due {date}").format(
-                name=name, date=day_label(due_on) if due_on else "—"
+                name=name, date=show_date(due_on) if due_on else "—"
             )
             soon.append(HomeItem(HOME_WATCH, text, False, getattr(item, "id", None)))
     items = overdue + follow + soon
@@ -1440,7 +1440,7 @@ def _events_section(ctx: Context, today: date) -> HomeSection | None:
             registered = int(counts.get("registered", 0))
             waiting = int(counts.get("waitlisted", 0))
             name = " ".join(p for p in (series_label(ev.series, ev.series_number), ev.title) if p)
-            when = day_label(at.date()) + f" {at.hour}:{at.minute:02d}"
+            when = show_date(at.date()) + f" {at.hour}:{at.minute:02d}"
             if ev.capacity:
                 places = _("{registered} of {capacity} places taken").format(
                     registered=registered, capacity=ev.capacity
@@ -1527,7 +1527,7 @@ def _sync_section(ctx: Context, today: date) -> HomeSection | None:
                     HomeItem(
                         HOME_SYNC,
                         _("Last receipt from headquarters: {age} ({date})").format(
-                            age=_days_text(days), date=day_label(receipt.date())
+                            age=_days_text(days), date=show_date(receipt.date())
                         ),
                         days > STALE_SYNC_DAYS,
                     )
@@ -1565,7 +1565,7 @@ def _backup_section(ctx: Context, today: date) -> HomeSection | None:
             HOME_BACKUPS,
             _("Last backup: {age} ({date} {time})").format(
                 age=_days_text(days),
-                date=day_label(taken.date()),
+                date=show_date(taken.date()),
                 time=f"{taken.hour}:{taken.minute:02d}",
             ),
             days > STALE_BACKUP_DAYS,

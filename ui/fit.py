@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 # What a window manager adds around a window (title bar, borders); offscreen adds nothing,
 # Windows about 8 + 31 pixels at 100 %, so the frame, not only the client area, stays inside.
 FRAME_ALLOWANCE = QSize(16, 40)
 
 
+_settings_file: str | None = None
+
+
+def use_settings_file(path: Path | None) -> None:
+    """Keep window sizes in `path` (an INI file) instead of the user's settings; None: back."""
+    global _settings_file
+    _settings_file = None if path is None else str(path)
+
+
 def settings() -> QSettings:
     """The per-user settings where window sizes are kept."""
+    if _settings_file is not None:
+        return QSettings(_settings_file, QSettings.Format.IniFormat)
     return QSettings("Tsunagu", "Tsunagu")
 
 
@@ -63,6 +86,38 @@ def wrap_in_scroll_area(window: QWidget) -> QScrollArea | None:
     return scroller
 
 
+def narrow(window: QWidget, width: int) -> None:
+    """Let `window`'s content be at most `width` wide where it can: long labels wrap and form
+    rows put the field under its label (large text on a small screen)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    for combo in window.findChildren(QComboBox):
+        # A choice with a long description would set the dialog's width; it elides instead.
+        # (Measured from the items: before its first showing a combo does not know its width.)
+        metrics = combo.fontMetrics()
+        longest = max(
+            (metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0
+        )
+        if longest > width // 2:
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+    layout.activate()
+    if layout.totalMinimumSize().width() <= width:
+        return
+    for form in window.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    for label in window.findChildren(QLabel):
+        text = label.text()
+        # Why 12: short captions ("名前:") read badly split; sentences and names wrap.
+        if not label.wordWrap() and len(text) > 12 and label.sizeHint().width() > width // 2:
+            label.setWordWrap(True)
+    layout.invalidate()
+    layout.activate()
+
+
 def fit_window(window: QWidget, *, scroll: bool = True) -> None:
     """Size `window` to its wish or remembered size but never beyond the screen, scroll its
     content (`scroll`) when even its minimum is too big, and centre it on its parent (or the
@@ -70,6 +125,7 @@ def fit_window(window: QWidget, *, scroll: bool = True) -> None:
     room = client_room(window)
     layout = window.layout()
     if layout is not None and scroll:
+        narrow(window, room.width())
         layout.activate()
         minimum = layout.totalMinimumSize()
         if (minimum.height() > room.height() or minimum.width() > room.width()) and (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from app import accounts
+from app import accounts, dates
 from app import chapter as chapter_service
 from app.context import Context, Permission, role_label
 from app.database import DEFAULT_FILENAME, open_database
@@ -143,11 +143,15 @@ class Session(QObject):
             menu.addAction(action)
         self.menu = menu
         help_menu = self.shell.menuBar().addMenu(_("Help"))
-        # F1: no user guide ships yet, so it opens the About box.
+        # F1: the guide's page for the screen in front (resources/guide).
+        self.guide_action = QAction(_("User guide…"), self.shell)
+        self.guide_action.setShortcut(QKeySequence("F1"))
+        self.guide_action.triggered.connect(self.open_guide)
+        help_menu.addAction(self.guide_action)
         self.about_action = QAction(_("About Tsunagu…"), self.shell)
-        self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.triggered.connect(self.open_about)
         help_menu.addAction(self.about_action)
+        self.guide: QWidget | None = None
         self.help_menu = help_menu
 
     def _update_menu(self) -> None:
@@ -161,6 +165,7 @@ class Session(QObject):
         # The menus follow a change of language (issue 13.4: アカウント in English too).
         self.help_menu.setTitle(_("Help"))
         self.about_action.setText(_("About Tsunagu…"))
+        self.guide_action.setText(_("User guide…"))
         for action, text in (
             (self.lock_action, _("Lock now")),
             (self.passphrase_action, _("Change my passphrase…")),
@@ -174,8 +179,27 @@ class Session(QObject):
         if self.lock is not None:
             self.lock.lock(by_user=True)
 
+    def current_topic(self) -> str:
+        """The key of the page in front (what F1 explains)."""
+        view = self.view
+        if view is None or view.nav.currentItem() is None:
+            return "home"
+        return str(view.nav.currentItem().data(Qt.ItemDataRole.UserRole))
+
+    def open_guide(self) -> None:
+        """The user guide at the page for the screen in front (F1); it stays open beside."""
+        from ui.help import HelpDialog
+
+        if self.guide is None or not self.guide.isVisible():
+            self.guide = HelpDialog(self.current_topic(), self.shell)
+        else:
+            assert isinstance(self.guide, HelpDialog)
+            self.guide.show_topic(self.current_topic())
+        self.guide.show()
+        self.guide.raise_()
+
     def open_about(self) -> None:
-        """Version, data location, postal data and the third-party notices (F1)."""
+        """Version, data location, postal data and the third-party notices."""
         from ui.dialogs.about import open_about
 
         path = self.ctx.db.path
@@ -242,6 +266,7 @@ def load_into(shell: Shell, location: str | None) -> Context | None:
     prefs = chapter_service.load_preferences(ctx)
     apply_language(prefs.language)
     apply_text_scale(prefs.text_scale)
+    dates.set_date_style(prefs.date_style)
     if chapter_service.is_empty(ctx):
         from ui.dialogs.first_start import FirstStartDialog
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
-from app.context import Permission, role_label
+from app.context import Permission
 from app.errors import PermissionDenied
 from app.i18n import gettext as _
 from ui.keys import shortcut
@@ -103,7 +103,7 @@ class MainView(QWidget):
 
     def _build_pages(self) -> None:
         later = _("This page comes in a later version of Tsunagu. Nothing here works yet.")
-        entries: list[tuple[str, str, Callable[[], QWidget]]] = []
+        entries: list[tuple[str, str, Callable[[], QWidget | None]]] = []
         for key, label, module, cls in (
             ("home", _("Home"), "ui.pages.home", "HomePage"),
             ("members", _("Members"), "ui.pages.members", "MembersPage"),
@@ -117,6 +117,8 @@ class MainView(QWidget):
             entries.append((key, label, partial(self._page, module, cls, label, later)))
         for key, label, make in entries:
             page = make()
+            if page is None:
+                continue  # not for this role: no dead end in the menu
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(label)
@@ -129,8 +131,9 @@ class MainView(QWidget):
         )
         self.nav.setFixedWidth(widest + metrics.horizontalAdvance("あ") * 2)
 
-    def _page(self, module: str, cls: str, label: str, later: str) -> QWidget:
-        """The page class `cls` from `module`, or a plain 'comes later' page until it exists."""
+    def _page(self, module: str, cls: str, label: str, later: str) -> QWidget | None:
+        """The page class `cls` from `module`, a plain 'comes later' page until it exists, or
+        None when the account's role cannot use it (a viewer or visitor sees only theirs)."""
         import importlib
 
         try:
@@ -141,16 +144,12 @@ class MainView(QWidget):
             return PlaceholderPage(label, later)
         page_class = getattr(page_module, cls)
         needed: tuple[Permission, ...] = getattr(page_class, "required_permissions", ())
-        denied = _("Your account ({role}) cannot see this page. Ask your coordinator.").format(
-            role=role_label(self.ctx.actor.role)
-        )
-        # A viewer or visitor still gets every page; the ones their role may not see say so.
         if needed and not any(self.ctx.actor.can(p) for p in needed):
-            return PlaceholderPage(label, denied)
+            return None
         try:
             page: QWidget = page_class(self.ctx)
         except PermissionDenied:
-            return PlaceholderPage(label, denied)
+            return None
         if hasattr(page, "open_page"):
             # A page whose items lead elsewhere (the home page) asks the view to go there.
             page.open_page.connect(self.show_page)

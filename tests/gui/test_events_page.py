@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app import events, partners
 from app.context import Context
+from app.dates import fiscal_year
 from app.text.kana import reading_sort_key
 from db.models import TakeOutLog
 from tests.gui.ime import answer_next_message_box, compose, type_text
@@ -51,6 +52,10 @@ def test_the_year_list_and_the_registrations_of_the_eighteenth(
     qtbot: QtBot, demo_ctx: Context
 ) -> None:
     page = _page(qtbot, demo_ctx)
+    # The page opens on this fiscal year (the demo's three lectures and café), FY2022 is history.
+    assert page.chosen_year() == fiscal_year(date.today())
+    assert page.model.rowCount() == 4
+    page.year.setCurrentIndex(page.year.findData(2022))
     assert page.chosen_year() == 2022
     assert page.model.rowCount() == 22
     starts = [r.starts_at for r in page.model.rows()]
@@ -294,3 +299,38 @@ def test_item_models_pass_the_model_tester(qtmodeltester: ModelTester, demo_ctx:
     )
     qtmodeltester.check(regs)
     assert partners.list_lecturers(demo_ctx)
+
+
+def test_checking_in_at_an_event_that_has_ended_asks_first(
+    qtbot: QtBot, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.pages.events as page_module
+
+    asked: list[str] = []
+    answer = [False]
+
+    def ask(_parent: object, title: str, question: str, _yes: str) -> bool:
+        asked.append(question)
+        return answer[0]
+
+    monkeypatch.setattr(page_module, "confirm", ask)
+    lecture = events.resolve_event(demo_ctx, "まちづくり講座 第18講")
+    page = _page(qtbot, demo_ctx)
+    page.select_event(lecture)
+    waiting = next(r for r in page.reg_model.rows() if not r.attended)
+    page.reg_table.selectRow(page.reg_model.row_of(waiting.id))
+    page.toggle_check_in()
+    assert len(asked) == 1 and "Mon 20 Jun 2022" in asked[0]
+    assert not next(
+        r for r in events.list_registrations(demo_ctx, lecture) if r.id == waiting.id
+    ).attended
+    answer[0] = True
+    page.reg_table.selectRow(page.reg_model.row_of(waiting.id))
+    page.toggle_check_in()
+    done = next(r for r in events.list_registrations(demo_ctx, lecture) if r.id == waiting.id)
+    assert done.attended and done.checked_in_at is not None
+    assert done.checked_in_at.date() == date(2022, 6, 20)  # the event's own day
+    # Asked once for that event, not for every person.
+    page.reg_table.selectRow(page.reg_model.row_of(waiting.id))
+    page.toggle_check_in()  # undo: no question
+    assert len(asked) == 2

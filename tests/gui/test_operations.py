@@ -94,12 +94,16 @@ def put_away(lock: WindowLock) -> None:
 
 
 def message_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
 
 
 def progress_dialogs() -> list[QProgressDialog]:
     return [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QProgressDialog) and w.isVisible()
     ]
 
 
@@ -127,7 +131,9 @@ def test_a_refusal_is_said_once_with_details_under_the_window_title(window: _Win
     answer_next_message_box(read)
     op = Operation(window, refuse).success(refreshed.append)
     assert op.run() is False
-    assert said == [("Tsunagu — 荒川", "The file has 2 bad rows.", "row 3: no name\nrow 9: bad date")]
+    assert said == [
+        ("Tsunagu — 荒川", "The file has 2 bad rows.", "row 3: no name\nrow 9: bad date")
+    ]
     assert refreshed == [] and op.state == "failed" and op.error is not None
     with pytest.raises(RuntimeError):
         op.result  # noqa: B018 - a refused call has no result
@@ -239,7 +245,9 @@ def hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def crash_dialogs() -> list[CrashDialog]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog) and w.isVisible()
+    ]
 
 
 @pytest.mark.qt_no_exception_capture

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.context import Context
-from tests.gui import walk
+from ui import gallery
 from ui.loader import Session
 from ui.shell import Shell
 
@@ -64,7 +64,7 @@ def test_no_shortcut_is_ambiguous_on_any_page_or_dialog(qtbot: QtBot, demo_ctx: 
         found = ambiguous(shell)
         if found:
             problems[f"page {view.nav.item(row).text()}"] = found
-    for name, make in walk.dialogs(demo_ctx, view):
+    for name, make in gallery.dialogs(demo_ctx, view):
         dialog = make()
         dialog.show()
         QCoreApplication.processEvents()

@@ -134,9 +134,11 @@ def test_a_visit_logged_with_the_keyboard_alone(qtbot: QtBot, demo_ctx: Context)
     person_id = next(r.id for r in watch.list_people(demo_ctx) if r.name == "佐藤\u3000キヨ")
     dialog = VisitDialog(demo_ctx, person_id, now=datetime(2026, 1, 5, 10, 30))
     shown_active(qtbot, dialog)
-    assert dialog.focusWidget() is dialog.when
+    assert dialog.focusWidget() is dialog.when.date_field.edit
     press(dialog, Qt.Key.Key_Tab)
-    assert dialog.focusWidget() is dialog.visitor  # Tab leaves the date at once
+    assert dialog.focusWidget() is dialog.when.time_field  # the date is one Tab stop
+    press(dialog, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.visitor  # and the time one more
     press(dialog, Qt.Key.Key_Tab)
     press(dialog, Qt.Key.Key_Down)  # home visit -> phone call
     press(dialog, Qt.Key.Key_R, ALT)

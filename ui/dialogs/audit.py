@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit import AuditView, read_audit
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
+from ui.tables import fit_table
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -73,7 +75,7 @@ class AuditTableModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         values = (
-            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{show_date(e.at.date())} {e.at:%H:%M:%S}",
             e.user_name,
             action_label(e.action),
             e.entity,
@@ -112,8 +114,8 @@ class AuditLogDialog(BaseDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
+        # The details take the width; the record's kind and id give way at large text.
+        fit_table(self.table, stretch=self.proxy.columnCount() - 1, secondary=[1, 3, 4])
         note = QLabel(
             _("The newest {count} entries. Every view, change, export and print is kept.").format(
                 count=SHOWN

@@ -24,6 +24,7 @@ from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
+from ui.tables import fit_table
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class RegisterDialog(BaseDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_table(self.table, stretch=0, secondary=[1, 3, 2, 4], rows=4)
         member_page = QWidget()
         member_layout = QVBoxLayout(member_page)
         member_layout.addWidget(self.search)

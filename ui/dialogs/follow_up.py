@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 from app import visits, watch
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
-from ui.dialogs.visit import DateTimeField, fill_combo, pydatetime, qdatetime
+from ui.dialogs.visit import fill_combo, pydatetime, qdatetime
 from ui.keys import shortcut
 from ui.models.event_table import short_when
 from ui.operations import Operation
+from ui.widgets.date_field import DateTimeField
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -93,8 +94,6 @@ class FollowUpDialog(BaseDialog):
         self.other_name = QLineEdit()
         self.other_name.setPlaceholderText(_("Name (e.g. the eldest daughter)"))
         self.referred_at = DateTimeField(qdatetime(started))
-        self.referred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.referred_at.setCalendarPopup(True)
         self.referred_by = QLineEdit(ctx.actor.name)
         self.refer_button = QPushButton(_("Save &referral"))
         refer = QGroupBox(_("Referred to"))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,6 +31,9 @@ from ui.keys import shortcut
 from ui.models.event_table import short_when
 from ui.models.registration_table import ReceptionListModel
 from ui.operations import Operation
+from ui.style import BASE_POINT_SIZE
+from ui.tables import fit_table
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
 
 if TYPE_CHECKING:
@@ -68,7 +70,8 @@ class ReceptionDialog(BaseDialog):
             if occ.id == occurrence_id:
                 when = occ.starts_at
         font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * TEXT_SCALE)
+        # Why not always ×1.6: at 200 % text the program's font is already large enough.
+        font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE * TEXT_SCALE))
         self.setFont(font)
 
         self.heading = QLabel(" ".join(p for p in (view.series_label, view.title) if p))
@@ -92,11 +95,7 @@ class ReceptionDialog(BaseDialog):
         self.matches.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matches.verticalHeader().hide()
-        self.matches.verticalHeader().setDefaultSectionSize(int(self.fontMetrics().height() * 1.5))
-        self.matches.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.matches.horizontalHeader().setStretchLastSection(True)
+        fit_table(self.matches, stretch=1, secondary=[3], rows=3)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.walk_in_name = ReadingCaptureLineEdit()
@@ -110,13 +109,14 @@ class ReceptionDialog(BaseDialog):
         for button in (self.walk_in_button, self.undo_button, self.close_button):
             button.setAutoDefault(False)
 
-        top = QHBoxLayout()
-        top.addWidget(self.when, 1)
+        top = FlowLayout()
+        top.addWidget(self.when)
+        top.addStretch(1)
         top.addWidget(self.counts_label)
-        walk = QHBoxLayout()
+        walk = FlowLayout()
         walk.addWidget(QLabel(_("Walk-in:")))
-        walk.addWidget(self.walk_in_name, 2)
-        walk.addWidget(self.walk_in_reading, 2)
+        walk.addWidget(self.walk_in_name)
+        walk.addWidget(self.walk_in_reading)
         walk.addWidget(self.walk_in_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.undo_button)
@@ -274,9 +274,11 @@ class ReceptionDialog(BaseDialog):
             return
         registration_id, walk_in = self._done.pop()
         self._call(
-            lambda: events.cancel_registration(self.ctx, registration_id).cancelled
-            if walk_in
-            else events.undo_check_in(self.ctx, registration_id)
+            lambda: (
+                events.cancel_registration(self.ctx, registration_id).cancelled
+                if walk_in
+                else events.undo_check_in(self.ctx, registration_id)
+            )
         ).success(self._undone).run()
 
     def _undone(self, undone: RegistrationView) -> None:

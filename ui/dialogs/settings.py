@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import chapter as chapter_service
+from app import dates
 from app.context import Permission
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
@@ -57,6 +58,10 @@ class SettingsDialog(BaseDialog):
         self.text_size.currentIndexChanged.connect(
             lambda _i: apply_text_scale(int(self.text_size.currentData()))
         )
+        self.date_style = QComboBox()
+        self.date_style.addItem(_("Era years (令和8年12月2日)"), "era")
+        self.date_style.addItem(_("Western years (2026年12月2日)"), "western")
+        self.date_style.setCurrentIndex(max(0, self.date_style.findData(self.prefs.date_style)))
         location = ctx.db.location
         self.data_file = QLabel(location)
         self.data_file.setWordWrap(True)
@@ -75,6 +80,7 @@ class SettingsDialog(BaseDialog):
         form.addRow(_("Chapter name"), self.chapter_name)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Text size"), self.text_size)
+        form.addRow(_("Date style"), self.date_style)
         form.addRow(_("Data file"), self.data_file)
         form.addRow("", folder_row)
         form.addRow("", self.folder_note)
@@ -112,6 +118,7 @@ class SettingsDialog(BaseDialog):
             self.prefs,
             language=str(self.language.currentData()),
             text_scale=int(self.text_size.currentData()),
+            date_style=str(self.date_style.currentData()),
         )
         name = self.chapter_name.text()
 
@@ -125,4 +132,5 @@ class SettingsDialog(BaseDialog):
     def _saved(self, prefs: chapter_service.Preferences) -> None:
         apply_language(prefs.language)
         apply_text_scale(prefs.text_scale)
+        dates.set_date_style(prefs.date_style)
         self.accept()

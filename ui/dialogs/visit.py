@@ -14,8 +14,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -29,8 +27,10 @@ from PySide6.QtWidgets import (
 from app import visits, watch
 from app.context import Permission
 from app.i18n import gettext as _
+from ui import fit
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
+from ui.widgets.date_field import DateField, DateTimeField
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -57,24 +57,6 @@ def pydatetime(q: QDateTime) -> datetime:
     """A naive local datetime, to the minute, from a QDateTime."""
     day, t = q.date(), q.time()
     return datetime(day.year(), day.month(), day.day(), t.hour(), t.minute())
-
-
-class DateTimeField(QDateTimeEdit):
-    """A date and time field that Tab leaves at once; ← and → move between its parts.
-
-    QDateTimeEdit's own Tab walks through year, month, day, hour and minute first: five
-    presses to get past one field is too slow for a form meant for the keyboard.
-    """
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
-
-
-class DateField(QDateEdit):
-    """A date field that Tab leaves at once (see DateTimeField)."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
 
 
 def fill_combo(combo: QComboBox, codes: dict[str, str], current: str = "") -> None:
@@ -121,8 +103,6 @@ class VisitDialog(BaseDialog):
         self.consent_note.setVisible(self.person.consent is None)
 
         self.when = DateTimeField(qdatetime(started))
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.when.setCalendarPopup(True)
         self.visitor = QComboBox()
         self.visitor.addItem(_("(not recorded)"), "")
         for v in watch.volunteer_choices(ctx):
@@ -142,10 +122,13 @@ class VisitDialog(BaseDialog):
         # The group's mnemonic (Alt+S) moves the focus to its first checkbox.
         signs_box = QGroupBox(_("&Signs noticed"))
         grid = QGridLayout(signs_box)
-        for n, sign in enumerate(visits.sign_checklist(ctx)):
-            box = QCheckBox(sign.label)
-            self.sign_boxes[sign.code] = box
-            grid.addWidget(box, n // 2, n % 2)
+        for sign in visits.sign_checklist(ctx):
+            self.sign_boxes[sign.code] = QCheckBox(sign.label)
+        # Two columns when two of the longest fit the screen, else one (large text).
+        widest = max((b.sizeHint().width() for b in self.sign_boxes.values()), default=0)
+        columns = 2 if 2 * widest + 400 <= fit.client_room(self).width() else 1
+        for n, box in enumerate(self.sign_boxes.values()):
+            grid.addWidget(box, n // columns, n % columns)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 4 + 12)
@@ -153,8 +136,6 @@ class VisitDialog(BaseDialog):
         self.next_date = DateField(
             qdate(started.date() + timedelta(days=self.person.visit_interval_days))
         )
-        self.next_date.setDisplayFormat("yyyy-MM-dd")
-        self.next_date.setCalendarPopup(True)
         self.next_date.setEnabled(False)
         self.next_on.toggled.connect(self.next_date.setEnabled)
         for widget in (self.notes, *self.sign_boxes.values()):
@@ -236,6 +217,11 @@ class VisitDialog(BaseDialog):
 
     def save(self) -> None:
         """Save through the service; on refusal say why and keep the form open."""
+        self.when.value()  # reads what was typed last
+        if self.when.problem:
+            self.show_error(self.when.problem)
+            self.when.setFocus()
+            return
         self.saved = self.save_record(
             self.ctx, self.visit_id, visits.log_visit, visits.update_visit, self.value
         )

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -21,6 +20,7 @@ from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import Column, RowTableModel, short_when
 from ui.operations import Operation
+from ui.tables import fit_table
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -56,8 +56,7 @@ class VisitHistoryDialog(BaseDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_table(self.table, stretch=self.model.columnCount() - 1, rows=4)
         self.count = QLabel("")
         self.correct_button = QPushButton(_("Correct…"))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -69,6 +68,9 @@ class VisitHistoryDialog(BaseDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(close)
+        if self._settings().value(f"geometry/{self.settings_key}") is None:
+            em = self.fontMetrics().horizontalAdvance("あ")
+            self.resize(40 * em, 22 * em)
         self.correct_button.clicked.connect(self.correct)
         self.table.doubleClicked.connect(lambda _i: self.correct())
         self.refresh()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import postal, watch
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.dialogs.visit import SAVE_KEYS, fill_combo, pydate, qdate
 from ui.keys import shortcut
+from ui.widgets.date_field import DateField
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
@@ -59,9 +61,7 @@ class WatchPersonDialog(BaseDialog):
 
         # Consent comes first: without it no note about the person can be kept.
         self.consent_given = QCheckBox(_("The person has &agreed"))
-        self.consent_on = QDateEdit(qdate(date.today()))
-        self.consent_on.setDisplayFormat("yyyy-MM-dd")
-        self.consent_on.setCalendarPopup(True)
+        self.consent_on = DateField(date.today())
         self.consent_scope = QLineEdit(
             _("Watch-over visits and their records; contact with the support centre")
         )
@@ -130,9 +130,7 @@ class WatchPersonDialog(BaseDialog):
         self.interval.setSuffix(_(" days"))
         self.method = QComboBox()
         fill_combo(self.method, watch.METHODS, "visit")
-        self.started_on = QDateEdit(qdate(date.today()))
-        self.started_on.setDisplayFormat("yyyy-MM-dd")
-        self.started_on.setCalendarPopup(True)
+        self.started_on = DateField(date.today())
         self.watch_for = QPlainTextEdit()
         self.watch_for.setTabChangesFocus(True)
         self.watch_for.setFixedHeight(self.watch_for.fontMetrics().lineSpacing() * 3 + 12)
@@ -158,6 +156,10 @@ class WatchPersonDialog(BaseDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        # As wide as the form needs (the screen still bounds it): a scroll area alone asks for
+        # a fixed small size and the form would scroll sideways.
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + bar + 2 * scroll.frameWidth())
         self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -234,7 +236,7 @@ class WatchPersonDialog(BaseDialog):
         if p.status != watch.ACTIVE:
             self.status.setText(
                 _("ended {date}: {reason}").format(
-                    date=p.ended_on.isoformat() if p.ended_on else "",
+                    date=show_date(p.ended_on) if p.ended_on else "",
                     reason=watch.label(watch.END_REASONS, p.end_reason),
                 )
             )

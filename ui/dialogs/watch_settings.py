@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import visits, watch
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, confirm
 from ui.dialogs.visit import fill_combo
@@ -113,6 +114,7 @@ class WatchSettingsDialog(BaseDialog):
     def _targets_tab(self) -> QWidget:
         page = QWidget()
         self.targets = QListWidget()
+        self.targets.setWordWrap(True)
         self.add_target = QPushButton(_("Add…"))
         self.edit_target = QPushButton(_("Edit…"))
         self.remove_target = QPushButton(_("Remove"))
@@ -175,6 +177,7 @@ class WatchSettingsDialog(BaseDialog):
     def _signs_tab(self) -> QWidget:
         page = QWidget()
         self.signs = QListWidget()
+        self.signs.setWordWrap(True)
         self.new_sign = QLineEdit()
         self.new_sign.setPlaceholderText(_("A new sign to look for"))
         self.add_sign = QPushButton(_("Add"))
@@ -285,7 +288,7 @@ class WatchSettingsDialog(BaseDialog):
         if not candidates:
             self.retention_note.setText(_("Nobody's watch ended that long ago."))
             return
-        names = "\n".join(f"{c.name}（{c.ended_on.isoformat()}）" for c in candidates[:20])
+        names = "\n".join(f"{c.name}（{show_date(c.ended_on)}）" for c in candidates[:20])
         if len(candidates) > 20:
             names += "\n…"
         if not confirm(

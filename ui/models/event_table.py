@@ -9,9 +9,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.dates import WEEKDAYS_EN, WEEKDAYS_JA
+from app.dates import show_date
 from app.events import MONTHLY, EventRow
-from app.i18n import current_language
 from app.i18n import gettext as _
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -95,11 +94,10 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
 
 def short_when(when: datetime | None, with_time: bool = True) -> str:
-    """2022-06-10 (金) 13:30: compact for a list, weekday in the program's language."""
+    """令和4年6月10日(金) 13:30 (or as the date style says), the time when there is one."""
     if when is None:
         return _("no date yet")
-    names = WEEKDAYS_JA if current_language() == "ja" else WEEKDAYS_EN
-    text = f"{when:%Y-%m-%d} ({names[when.weekday()]})"
+    text = show_date(when.date())
     if with_time and (when.hour or when.minute):
         text += f" {when:%H:%M}"
     return text

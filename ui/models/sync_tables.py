@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.dates import show_when
 from app.i18n import gettext as _
 from app.sync.exchange import ChapterStatus, ConflictView, table_label
 
@@ -16,7 +17,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def when(moment: datetime | None) -> str:
     """A date and time for a list cell, or a dash."""
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
+    return show_when(moment) if moment is not None else "—"
 
 
 class _ListModel(QAbstractTableModel):

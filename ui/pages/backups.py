@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -20,13 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import backup, i18n
+from app import backup
 from app.context import Permission
-from app.dates import format_date
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class BackupTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == 0:
-                day = format_date(row.taken_at.date(), i18n.current_language())
+                day = show_date(row.taken_at.date())
                 return f"{day} {row.taken_at:%H:%M}"
             if column == 1:
                 return kind_label(row.kind)
@@ -140,8 +140,7 @@ class BackupsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_table(self.table, stretch=self.model.columnCount() - 1, rows=4)
         self.empty_label = QLabel(_("No backups yet."))
         self.backup_button = QPushButton(_("Back up now"))
         self.restore_button = QPushButton(_("Restore…"))

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import event_print, events
 from app.context import Permission
-from app.dates import fiscal_year, format_fiscal_year
-from app.i18n import current_language
+from app.dates import fiscal_year, show_date, show_fiscal_year
 from app.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
@@ -36,6 +35,7 @@ from ui.keys import shortcut
 from ui.models.event_table import EventTableModel, short_when
 from ui.models.registration_table import RegistrationTableModel
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
@@ -55,14 +55,6 @@ def _table(model: Any) -> QTableView:
     return table
 
 
-def _fit_columns(table: QTableView, stretch: int) -> None:
-    """Columns as wide as their content; column `stretch` takes the rest of the width."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-
-
 def _file_name(kind: str, title: str) -> str:
     """A default file name in the UI language: チラシ_第18講….pdf, not flyer-….pdf."""
     safe = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_")[:30]
@@ -80,6 +72,8 @@ class EventsPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # (event, date) pairs already confirmed for checking in after the day.
+        self._past_days_ok: set[tuple[str, str | None]] = set()
         self.writable = ctx.actor.can(Permission.EVENTS_WRITE)
         self.model = EventTableModel(self)
         self.reg_model = RegistrationTableModel(self)
@@ -100,7 +94,8 @@ class EventsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel("")
         self.table = _table(self.model)
-        _fit_columns(self.table, stretch=2)
+        # The title takes the width; walk-ins, attended and kind go first when it is short.
+        fit_table(self.table, stretch=2, secondary=[3, 1, 5, 6])
 
         self.new_button = QPushButton(_("New event…"))
         self.edit_button = QPushButton(_("Edit…"))
@@ -122,7 +117,7 @@ class EventsPage(QWidget):
         self.summary.setWordWrap(True)
         self.reg_counts = QLabel("")
         self.reg_table = _table(self.reg_model)
-        _fit_columns(self.reg_table, stretch=7)
+        fit_table(self.reg_table, stretch=1, secondary=[2, 4, 3, 5, 6, 7])
         self.member_button = QPushButton(_("Register member…"))
         self.guest_button = QPushButton(_("Register guest…"))
         self.check_button = QPushButton(_("Check in"))
@@ -180,11 +175,8 @@ class EventsPage(QWidget):
         bottom_layout.addWidget(self.reg_counts)
         bottom_layout.addWidget(self.reg_table, 1)
         bottom_layout.addLayout(reg_buttons)
-        # A few lines of each list always show; on a small screen at large text the page
-        # scrolls (ui/main_view.py) rather than squeeze a list to its header.
-        for view in (self.table, self.reg_table):
-            lines = view.verticalHeader().defaultSectionSize()
-            view.setMinimumHeight(lines * 5 + view.horizontalHeader().sizeHint().height())
+        # Five lines of each list always show (TableFit); on a small screen at large text the
+        # page scrolls (ui/main_view.py) rather than squeeze a list to its header.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
@@ -263,7 +255,7 @@ class EventsPage(QWidget):
         years = listed.result if listed.run() else []
         this_year = fiscal_year(date.today())
         for fy in sorted({*years, this_year}, reverse=True):
-            self.year.addItem(format_fiscal_year(fy, current_language()), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         chosen = this_year if this_year in years else (years[0] if years else None)
         self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
         self.year.blockSignals(False)
@@ -445,10 +437,40 @@ class EventsPage(QWidget):
             if row >= 0:
                 self.reg_table.selectRow(row)
 
+    def confirm_past_day(self) -> bool:
+        """True to go on checking people in: at once on the day or before it; after it, once
+        asked (the check-in keeps the event's own date, app.events._check_in_time)."""
+        v = self.current
+        if v is None:
+            return False
+        occurrence = self.current_occurrence()
+        when = v.starts_at
+        for occ in v.occurrences:
+            if occ.id == occurrence:
+                when = occ.starts_at
+        key = (v.id, occurrence)
+        if when is None or when.date() >= date.today() or key in self._past_days_ok:
+            return True
+        day = show_date(when.date())
+        if not confirm(
+            self,
+            _("This event has ended"),
+            _(
+                "This event was on {date}. Check people in for that day? "
+                "Their attendance is recorded on {date}."
+            ).format(date=day),
+            _("Check in for that day"),
+        ):
+            return False
+        self._past_days_ok.add(key)
+        return True
+
     def toggle_check_in(self) -> None:
         """Check the chosen person in, or take the check-in back."""
         reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
         if reg is None:
+            return
+        if not reg.attended and not self.confirm_past_day():
             return
         toggle = events.undo_check_in if reg.attended else events.check_in
         Operation(self, lambda: toggle(self.ctx, reg.id)).success(
@@ -486,7 +508,7 @@ class EventsPage(QWidget):
         from ui.dialogs.reception import ReceptionDialog
 
         v = self.current
-        if v is None:
+        if v is None or not self.confirm_past_day():
             return
         occurrence = self.current_occurrence()
         dialog = Operation(self, lambda: ReceptionDialog(self.ctx, v.id, occurrence, self)).value()

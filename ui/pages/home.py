@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
+from app.context import Permission
+from app.dates import show_date
 from app.i18n import gettext as _
 from ui.keys import shortcut
 from ui.operations import Operation
@@ -30,6 +32,22 @@ if TYPE_CHECKING:
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 URGENT = QColor("#A4262C")
+
+
+def role_note(ctx: Context) -> str:
+    """What this account is here for, in a sentence ("" for a coordinator)."""
+    if ctx.actor.can(Permission.ADMIN) or ctx.actor.can(Permission.WATCH_READ_ALL):
+        return ""
+    if ctx.actor.can(Permission.WATCH_OWN):
+        return _(
+            "You visit people for the chapter's watch-over. Below are the people you visit and "
+            "when each is due; choose one and press Enter to log your visit. You can also see "
+            "the events and the fellow volunteers' phone numbers."
+        )
+    return _(
+        "You can read the chapter's figures: this year's report and the watch-over in "
+        "numbers. Names and contact details stay with the coordinators."
+    )
 
 
 def _error_section(exc: UserError) -> reports.HomeSection:
@@ -59,6 +77,11 @@ class HomePage(QWidget):
         font.setBold(True)
         self.heading.setFont(font)
         self.hint = QLabel(_("Choose a line and press Enter to go where it is dealt with."))
+        # Home speaks to the job of the one logged in: a viewer reads figures, a visitor visits.
+        self.role_note = QLabel(role_note(ctx))
+        self.role_note.setObjectName("roleNote")
+        self.role_note.setWordWrap(True)
+        self.role_note.setVisible(bool(self.role_note.text()))
         self.hint.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("home-list")
@@ -78,6 +101,7 @@ class HomePage(QWidget):
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.role_note)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
 
@@ -91,7 +115,7 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         """Ask the services again and rebuild the list, keeping the chosen line if it stays."""
         today = self.today()
-        self.heading.setText(_("Today, {date}").format(date=reports.day_label(today)))
+        self.heading.setText(_("Today, {date}").format(date=show_date(today)))
         chosen = self.current_page()
         chosen_text = self.list.currentItem().text() if self.list.currentItem() else None
         Operation(self, lambda: reports.home_overview(self.ctx, today)).success(

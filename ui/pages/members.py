@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +27,7 @@ from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
@@ -60,11 +60,8 @@ class MembersPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        em = self.table.fontMetrics().horizontalAdvance("あ")
-        for column, width in enumerate((8, 10, 6, 8, 9)):
-            self.table.setColumnWidth(column, width * em)
+        # The name takes the width; status, co-op, number, phone, reading give way in turn.
+        fit_table(self.table, stretch=0, secondary=[1, 3, 2, 4, 5])
         self.table.doubleClicked.connect(lambda _i: self.edit_member())
         self.add_button = QPushButton(_("New member…"))
         self.edit_button = QPushButton(_("Edit…"))

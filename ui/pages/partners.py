@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +26,7 @@ from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.partner_table import LecturerTableModel, OrganisationTableModel
 from ui.operations import Operation
+from ui.tables import fit_table
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -63,8 +63,7 @@ class DirectoryTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_table(self.table, stretch=0, secondary=list(range(1, model.columnCount())))
         self.new_button = QPushButton(new_label)
         self.edit_button = QPushButton(_("Edit…"))
         self.remove_button = QPushButton(_("Remove…"))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import reports
 from app.context import Permission
+from app.dates import show_fiscal_year
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.printing_report import render_annual_report
@@ -35,6 +36,7 @@ from ui.keys import shortcut
 from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.chart import BLUE, GREEN, ORANGE, BarChart, Series
 from ui.widgets.flow_layout import FlowLayout
 
@@ -144,11 +146,10 @@ class ReportsPage(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setStretchLastSection(False)
-        em = self.tree.fontMetrics().horizontalAdvance("あ")
-        for column, width in enumerate((12, 8, 26, 10, 8, 4)):
-            self.tree.setColumnWidth(column, width * em)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The title takes the width; lecturers, partners and kind give way at large text.
+        self.tree_fit = fit_table(
+            self.tree, stretch=2, secondary=[5, 1, 4, 3], measure=self._date_width
+        )
 
         self.stats_model = StatsTableModel(self)
         self.stats_table = QTableView()
@@ -218,7 +219,7 @@ class ReportsPage(QWidget):
 
     def _fill_choices(self) -> None:
         for fy in reports.fiscal_years(self.ctx):
-            self.year.addItem(reports.format_fiscal_year(fy), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         self.chapter.addItem(_("All chapters"), "")
         choices = reports.chapter_choices(self.ctx)
         for c in choices:
@@ -251,7 +252,7 @@ class ReportsPage(QWidget):
             # A group's line (month or chapter, with its counts) reads across the columns.
             self.tree.setFirstColumnSpanned(row, self.model.index(-1, -1), True)
         self.tree.expandAll()
-        self._fit_date_column()
+        self.tree_fit.schedule()
         self.stats_model.set_stats(report.stats)
         self.stats_table.resizeRowsToContents()
         frame = 2 * self.stats_table.frameWidth() + 4
@@ -264,8 +265,10 @@ class ReportsPage(QWidget):
         self.details.setHtml(details_html(report))
         self._charts(report.stats)
 
-    def _fit_date_column(self) -> None:
+    def _date_width(self, column: int) -> int | None:
         """As wide as the longest date (the group lines span the row and do not count)."""
+        if column != 0:
+            return None
         fm = self.tree.fontMetrics()
         widest = 0
         for g in range(self.model.rowCount()):
@@ -273,9 +276,7 @@ class ReportsPage(QWidget):
             for r in range(self.model.rowCount(parent)):
                 text = str(self.model.data(self.model.index(r, 0, parent)) or "")
                 widest = max(widest, fm.horizontalAdvance(text))
-        if widest:
-            padding = self.tree.indentation() + fm.horizontalAdvance("あ") * 2
-            self.tree.setColumnWidth(0, widest + padding)
+        return widest + self.tree.indentation() + fm.horizontalAdvance("あ") * 2
 
     def _charts(self, s: reports.ReportStats) -> None:
         months = [m.short_label for m in s.months]

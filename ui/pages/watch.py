@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from app import printing_watch, visits, watch
 from app.context import Permission
-from app.dates import fiscal_year
+from app.dates import fiscal_year, show_fiscal_year
 from app.i18n import gettext as _
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.due_table import DueTableModel
 from ui.models.watch_people import WatchPeopleModel
 from ui.operations import Operation
+from ui.tables import fit_table
 from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
@@ -130,9 +131,9 @@ class WatchPage(QWidget):
         people_box = QWidget()
         people_layout = QVBoxLayout(people_box)
         people_layout.setContentsMargins(0, 0, 0, 0)
-        search_row = QHBoxLayout()
+        search_row = FlowLayout()
         search_row.addWidget(_heading(_("People under watch")))
-        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.search)
         search_row.addWidget(self.show_ended)
         search_row.addWidget(self.people_count)
         buttons = FlowLayout()
@@ -152,11 +153,9 @@ class WatchPage(QWidget):
         people_layout.addWidget(self.people_table, 1)
         people_layout.addLayout(buttons)
 
-        em = self.due_table.fontMetrics().horizontalAdvance("あ")
-        for column, width in enumerate((20, 7, 10, 10, 8)):
-            self.due_table.setColumnWidth(column, width * em)
-        for column, width in enumerate((7, 9, 16, 8, 8, 8, 5, 5)):
-            self.people_table.setColumnWidth(column, width * em)
+        # Status and name first; volunteers, phone and last contact give way at large text.
+        fit_table(self.due_table, stretch=0, secondary=[3, 2, 5, 4])
+        fit_table(self.people_table, stretch=0, secondary=list(range(2, 8)))
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(due_box)
@@ -221,7 +220,7 @@ class WatchPage(QWidget):
         self.year = QComboBox()
         current = fiscal_year(date.today())
         for fy in range(current, current - 6, -1):
-            self.year.addItem(_("FY{year}").format(year=fy), fy)
+            self.year.addItem(show_fiscal_year(fy), fy)
         self.counts = QLabel("")
         self.counts.setWordWrap(True)
         self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)

@@ -106,8 +106,10 @@ class FlowLayout(QLayout):
             QSizePolicy.ControlType.PushButton,
             Qt.Orientation.Horizontal,
         )
-        return gap if gap >= 0 else parent.style().pixelMetric(
-            QStyle.PixelMetric.PM_LayoutHorizontalSpacing
+        return (
+            gap
+            if gap >= 0
+            else parent.style().pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
         )
 
     def _lines(self, width: int) -> list[tuple[list[QLayoutItem], int]]:

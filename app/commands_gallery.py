@@ -1,0 +1,75 @@
+"""Command line `gallery DIR`: every page and dialog as PNG with a manifest (Qt loads only here)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from app import argtypes
+from app.chapter import TEXT_SCALES
+from app.cli import EXIT_OK, say
+from app.errors import UserError
+from app.i18n import LANGUAGES
+from app.i18n import gettext as _
+
+
+def scales(value: str) -> list[int]:
+    """--scales 100,150,200: text sizes the window offers."""
+    found = []
+    for part in argtypes.text(value).split(","):
+        number = argtypes.whole_number(part, _("A text size"), min(TEXT_SCALES), max(TEXT_SCALES))
+        found.append(number)
+    return found
+
+
+def screen(value: str) -> tuple[int, int]:
+    """--screen 1366x728: the usable screen in pixels."""
+    match = re.fullmatch(r"\s*(\d{3,5})\s*[x×X]\s*(\d{3,5})\s*", argtypes.text(value))
+    if match is None:
+        raise UserError(
+            _("The screen must be WIDTHxHEIGHT in pixels, such as 1366x728: {value}").format(
+                value=value
+            )
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def language(value: str) -> str:
+    """--language ja|en."""
+    if value not in LANGUAGES:
+        raise UserError(_("Unknown language: {language}").format(language=value))
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add `gallery` to the parser."""
+    p = sub.add_parser("gallery", help=_("every page and dialog as PNG, with manifest.json"))
+    p.add_argument("folder", type=argtypes.path, metavar="DIR")
+    p.add_argument("--scales", type=scales, default=[100, 150, 200], help="100,150,200")
+    p.add_argument("--screen", type=screen, default=(1366, 728), help="1366x728")
+    p.add_argument(
+        "--language",
+        type=language,
+        default=None,
+        help=_("ja or en (both when not given)"),
+    )
+    p.set_defaults(handler=cmd_gallery)
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    """gallery DIR [--scales 100,150,200] [--screen 1366x728] [--language ja|en]"""
+    if args.folder.exists() and not args.folder.is_dir():
+        raise UserError(_("{path} is not a folder.").format(path=args.folder))
+    # Why here: the rest of the command line must start without Qt.
+    from ui import gallery
+
+    languages = [args.language] if args.language else list(LANGUAGES)
+    shots = gallery.run(args.folder, args.scales, args.screen, languages)
+    clipped = sum(1 for s in shots if s.clipped)
+    say(
+        _("{count} pictures and manifest.json in {folder}; {clipped} with clipped text.").format(
+            count=len(shots), folder=args.folder, clipped=clipped
+        )
+    )
+    return EXIT_OK
