@@ -21,6 +21,18 @@ def wants_window(argv: list[str]) -> bool:
     return all(a in WINDOW_FLAGS for a in rest)
 
 
+def command_of(argv: list[str]) -> str:
+    """The command argv names, past --db and its value ("" when none)."""
+    rest = list(argv)
+    while rest:
+        first = rest.pop(0)
+        if first == "--db":
+            rest = rest[1:]
+        elif not first.startswith("--db="):
+            return first
+    return ""
+
+
 def main() -> int:
     """Dispatch to the window or to the command line."""
     argv = sys.argv[1:]
@@ -30,7 +42,13 @@ def main() -> int:
         return run_window(argv, STARTED)
     from app.cli import main as cli_main
 
-    return cli_main(argv)
+    window_commands = {}
+    if command_of(argv) == "gallery":
+        # The one command that draws the window's pages; Qt loads only for it.
+        from ui.gallery import command as gallery_command
+
+        window_commands["gallery"] = gallery_command
+    return cli_main(argv, window_commands)
 
 
 if __name__ == "__main__":

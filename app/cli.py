@@ -8,7 +8,7 @@ import json
 import locale
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -92,8 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str]) -> int:
-    """Parse and run one command; returns the exit code."""
+def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = None) -> int:
+    """Parse and run one command; returns the exit code.
+
+    `window_commands` are handlers that need the window's code (the gallery): main.py, which
+    may import ui/, hands them in, as app/ never imports ui/."""
     i18n.set_language(choose_language())
     try:
         parser = build_parser()
@@ -106,6 +109,8 @@ def run(argv: Sequence[str]) -> int:
         if handler is None:
             parser.print_usage(sys.stderr)
             return EXIT_USAGE
+        if window_commands and args.command in window_commands:
+            return window_commands[args.command](args)
         return handler(args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
@@ -144,6 +149,8 @@ def _silence_stdout() -> None:
         pass  # not a real file (a test's stand-in): nothing will flush to it
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, window_commands: Mapping[str, Handler] | None = None
+) -> int:
     """Entry point for `python main.py COMMAND ...`."""
-    return run(sys.argv[1:] if argv is None else argv)
+    return run(sys.argv[1:] if argv is None else argv, window_commands)

@@ -1,4 +1,4 @@
-"""Command line `gallery DIR`: every page and dialog as PNG with a manifest (Qt loads only here)."""
+"""Command line `gallery DIR`: its options, checked here; main.py runs it with ui.gallery."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from app import argtypes
 from app.chapter import TEXT_SCALES
-from app.cli import EXIT_OK, say
 from app.errors import UserError
 from app.i18n import LANGUAGES
 from app.i18n import gettext as _
@@ -58,18 +57,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_gallery(args: argparse.Namespace) -> int:
-    """gallery DIR [--scales 100,150,200] [--screen 1366x728] [--language ja|en]"""
-    if args.folder.exists() and not args.folder.is_dir():
-        raise UserError(_("{path} is not a folder.").format(path=args.folder))
-    # Why here: the rest of the command line must start without Qt.
-    from ui import gallery
-
-    languages = [args.language] if args.language else list(LANGUAGES)
-    shots = gallery.run(args.folder, args.scales, args.screen, languages)
-    clipped = sum(1 for s in shots if s.clipped)
-    say(
-        _("{count} pictures and manifest.json in {folder}; {clipped} with clipped text.").format(
-            count=len(shots), folder=args.folder, clipped=clipped
-        )
-    )
-    return EXIT_OK
+    """gallery DIR: run by main.py with the window's code (ui.gallery.command); app/ never
+    imports ui/, so through app.cli alone it can only say where to run it."""
+    raise UserError(_("The gallery needs the window: run it as python main.py gallery DIR."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -437,3 +438,23 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def command(args: argparse.Namespace) -> int:
+    """`gallery DIR [--scales] [--screen] [--language]`, its options checked by the parser."""
+    from app.cli import EXIT_OK, say
+    from app.errors import UserError
+    from app.i18n import LANGUAGES
+    from app.i18n import gettext as _
+
+    if args.folder.exists() and not args.folder.is_dir():
+        raise UserError(_("{path} is not a folder.").format(path=args.folder))
+    languages = [args.language] if args.language else list(LANGUAGES)
+    shots = run(args.folder, args.scales, args.screen, languages)
+    clipped = sum(1 for s in shots if s.clipped)
+    say(
+        _("{count} pictures and manifest.json in {folder}; {clipped} with clipped text.").format(
+            count=len(shots), folder=args.folder, clipped=clipped
+        )
+    )
+    return EXIT_OK
