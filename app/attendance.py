@@ -163,3 +163,111 @@ def note_call(ctx: Context, member_id: str, text: str, today: date | None = None
             raise UserError(_("No such member: {id}").format(id=member_id))
         row.note = f"{row.note.rstrip()}\n{line}" if row.note.strip() else line
     return line
+# --- one member's history ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One registration of a member: when, which event, what kind, and whether they came."""
+
+    id: str
+    on: date | None
+    event_id: str
+    event_title: str
+    kind: str
+    kind_label: str
+    status: str
+    attended: bool
+    walk_in: bool
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """A fiscal year (年度) of one member's events: registered, attended, attended per kind."""
+
+    id: str
+    fiscal_year: int
+    registered: int
+    attended: int
+    attended_by_kind: dict[str, int]
+
+
+@dataclass(frozen=True)
+class MemberHistory:
+    """Every registration and attendance of a member (guest visits merged in included)."""
+
+    id: str
+    name: str
+    reading: str
+    entries: list[HistoryEntry]
+    fiscal_years: list[YearCounts]
+
+    @property
+    def attended_total(self) -> int:
+        """How many times the member came, in all."""
+        return sum(1 for e in self.entries if e.attended)
+
+
+def member_history(ctx: Context, member_id: str) -> MemberHistory:
+    """A member's registrations, newest first, with counts per fiscal year (newest first).
+
+    Lists of who came where are the event-people permission's (coordinators).
+    """
+    from app.dates import fiscal_year
+    from app.events import kind_label
+
+    ctx.require(Permission.ROSTER_READ)
+    ctx.require(Permission.EVENTS_PEOPLE)
+    when = func.coalesce(EventOccurrence.starts_at, Event.starts_at)
+    with ctx.db.transaction() as s:
+        member = s.get(Member, member_id)
+        if member is None or member.deleted:
+            raise UserError(_("No such member: {id}").format(id=member_id))
+        rows = s.execute(
+            select(
+                Registration.id,
+                when,
+                Event.id,
+                Event.title,
+                Event.kind,
+                Registration.status,
+                Registration.attended,
+                Registration.walk_in,
+            )
+            .join(Event, Event.id == Registration.event_id)
+            .outerjoin(EventOccurrence, EventOccurrence.id == Registration.occurrence_id)
+            .where(
+                Registration.member_id == member.id,
+                Registration.deleted.is_(False),
+                Event.deleted.is_(False),
+            )
+        ).all()
+        name = people.full_name(member.family_name, member.given_name)
+        reading = people.full_kana(member.family_kana, member.given_kana)
+    entries = [
+        HistoryEntry(
+            id=r[0],
+            on=r[1].date() if r[1] else None,
+            event_id=r[2],
+            event_title=r[3],
+            kind=r[4],
+            kind_label=kind_label(r[4]),
+            status=r[5],
+            attended=bool(r[6]),
+            walk_in=bool(r[7]),
+        )
+        for r in rows
+    ]
+    entries.sort(key=lambda e: (e.on or date.min, e.event_title, e.id), reverse=True)
+    years: dict[int, list[HistoryEntry]] = {}
+    for entry in entries:
+        if entry.on is not None:
+            years.setdefault(fiscal_year(entry.on), []).append(entry)
+    counts = []
+    for year in sorted(years, reverse=True):
+        came = [e for e in years[year] if e.attended]
+        by_kind: dict[str, int] = {}
+        for e in came:
+            by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+        counts.append(YearCounts(str(year), year, len(years[year]), len(came), by_kind))
+    return MemberHistory(member.id, name, reading, entries, counts)

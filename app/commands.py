@@ -125,6 +125,21 @@ def _register_core(sub: Any) -> None:
     p.add_argument("--kind", default=None, metavar="KIND", help=_("only events of this kind"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_lapsed)
+    p = msub.add_parser(
+        "duplicates", help=_("pairs of members (and guests) that may be one person, with reasons")
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_members_duplicates)
+    p = msub.add_parser(
+        "history", help=_("a member's registrations and attendance, with counts per fiscal year")
+    )
+    p.add_argument("member", type=argtypes.text, metavar="MEMBER")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_members_history)
+    p = msub.add_parser("merge", help=_("make two records one person: OTHER moves into KEEP"))
+    p.add_argument("keep", type=argtypes.text, metavar="KEEP")
+    p.add_argument("other", type=argtypes.text, metavar="OTHER")
+    p.set_defaults(handler=cmd_members_merge)
 
 
 def chapter_id_of(ctx: Context, name: str | None) -> str | None:
@@ -175,6 +190,82 @@ def cmd_members_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         text = _("Dry run, nothing written: {summary}").format(summary=text)
     say(text)
+    for c in report.candidates:
+        say(
+            _("Line {line} may be the member {name} ({id}): {reasons}").format(
+                line=c.line, name=c.name, id=c.id[:8], reasons=c.reasons_text
+            )
+        )
+    if report.candidates and not args.dry_run:
+        say(_("Check these with “members duplicates” and “members merge”."))
+    return EXIT_OK
+
+
+def cmd_members_duplicates(args: argparse.Namespace) -> int:
+    """members duplicates [--json]"""
+    from app import duplicates
+
+    with opened(args) as ctx:
+        pairs = duplicates.find_duplicates(ctx)
+    if args.json:
+        print_json(pairs)
+        return EXIT_OK
+    for p in pairs:
+        say(
+            "\t".join(
+                [
+                    str(p.score),
+                    f"{p.first.id[:8]} {p.first.name} {p.first.reading}",
+                    f"{p.second.id[:8]} {p.second.name} {p.second.reading}",
+                    p.reasons_text,
+                ]
+            )
+        )
+    if not pairs:
+        say(_("No likely duplicates."))
+    return EXIT_OK
+
+
+def cmd_members_history(args: argparse.Namespace) -> int:
+    """members history MEMBER [--json]"""
+    from app import attendance
+
+    with opened(args) as ctx:
+        history = attendance.member_history(ctx, members.resolve_member(ctx, args.member))
+    if args.json:
+        print_json(history)
+        return EXIT_OK
+    say(f"{history.name}\t{history.reading}")
+    for y in history.fiscal_years:
+        say(
+            _("FY{year}: registered {registered}, came {attended}").format(
+                year=y.fiscal_year, registered=y.registered, attended=y.attended
+            )
+        )
+    for e in history.entries:
+        came = _("came") if e.attended else _("did not come")
+        say("\t".join([str(e.on or ""), e.event_title, e.kind_label, came]))
+    return EXIT_OK
+
+
+def cmd_members_merge(args: argparse.Namespace) -> int:
+    """members merge KEEP OTHER"""
+    from app import duplicates
+
+    with opened(args) as ctx:
+        outcome = duplicates.merge_members(ctx, args.keep, args.other)
+    say(
+        _(
+            "Merged {other} into {keep}: {registrations} registrations, {roles} watch-over "
+            "roles and {visits} visits moved."
+        ).format(
+            other=outcome.merged[:8],
+            keep=outcome.kept[:8],
+            registrations=outcome.registrations,
+            roles=outcome.watch_roles,
+            visits=outcome.visits,
+        )
+    )
     return EXIT_OK
 
 

@@ -79,6 +79,18 @@ class MemberRow:
     status: str
 
 
+@dataclass(frozen=True)
+class ImportCandidate:
+    """A file row added as a new member that may be an existing one: a pair to decide."""
+
+    line: int
+    id: str
+    name: str
+    member_number: str
+    reasons: list[str]
+    reasons_text: str
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, on a dry run, would do)."""
@@ -89,6 +101,7 @@ class ImportReport:
     encoding: str = ""
     dry_run: bool = False
     columns: dict[str, str] = field(default_factory=dict)
+    candidates: list[ImportCandidate] = field(default_factory=list)
 
 
 def normalise_input(data: MemberInput) -> MemberInput:
@@ -605,6 +618,28 @@ def import_members(
     return report
 
 
+def _note_candidates(index: object, line: int, data: MemberInput, report: ImportReport) -> None:
+    """List the existing members a newly added row may be (at most three per row)."""
+    from app import duplicates
+
+    assert isinstance(index, duplicates.PersonIndex)
+    person = duplicates.make_person(
+        "", duplicates.MEMBER, data.family_name, data.given_name, data.family_kana,
+        data.given_kana, (data.phone, data.mobile), data.postal_code, data.address,
+    )  # fmt: skip
+    for other, _score, reasons in index.matches(person)[:3]:
+        report.candidates.append(
+            ImportCandidate(
+                line=line,
+                id=other.id,
+                name=other.name,
+                member_number=other.member_number,
+                reasons=list(reasons),
+                reasons_text=", ".join(duplicates.reason_text(r) for r in reasons),
+            )
+        )
+
+
 class _DryRunDone(Exception):
     """Raised inside the import transaction of a dry run so that it rolls back."""
 
@@ -617,19 +652,28 @@ def _store_import(
 ) -> None:
     # A file without a 世帯番号 or グループ column leaves households and groups as they are.
     keeps = {"household", "tags"} - (carried if carried is not None else {"household", "tags"})
+    from app import duplicates
+
     with ctx.db.transaction() as s:
         existing = list(s.scalars(select(Member).where(Member.deleted.is_(False))))
         by_number = {m.member_number: m for m in existing if m.member_number}
         by_key = {_match_key(_view(m)): m for m in existing}
-        for _line, data in inputs:
+        index = duplicates.member_index(s)
+        for line, data in inputs:
             row = by_number.get(data.member_number) if data.member_number else None
             if row is None:
                 row = by_key.get(_match_key(data))
+                if row is not None and data.member_number and row.member_number:
+                    # Same name, reading and phone under another member number: never a
+                    # silent renumbering. The row comes in as a member of its own and the two
+                    # are listed as a pair for a person to decide (members merge).
+                    row = None
             if row is None:
                 row = Member(status=ACTIVE)
                 _apply(row, data)
                 s.add(row)
                 report.added += 1
+                _note_candidates(index, line, data, report)
                 continue
             before = _view(row)
             merged = replace(

@@ -10,7 +10,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # The newest revision this build knows, newest last. A test checks it against Alembic's
 # scripts so that start-up can compare revisions without importing Alembic.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_phone_format", "0003_households_tags")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_phone_format",
+    "0003_households_tags",
+    "0004_member_merge",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 

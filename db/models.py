@@ -104,6 +104,9 @@ class Member(SyncMixin, PersonNameMixin, Base):
     household: Mapped[str] = mapped_column(String(40), nullable=False, default="", index=True)
     # Groups the coordinator makes up (班, 地区, 配達コース, 年賀状 …).
     tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # Set with `deleted` when this record was merged into another: the tombstone names the
+    # kept member, so a replica that still refers to this id follows it (app/duplicates.py).
+    merged_into: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_members_list", "deleted", "reading_key"),)
 

@@ -659,10 +659,15 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
 
 
 def finish_import(db: Database, s: Session) -> None:
-    """After commit: the open database's clock uses the node id the import took, if any."""
+    """After commit: the open database's clock uses the node id the import took, if any, and
+    references to members merged elsewhere follow the merge (local edits that travel on)."""
+    from app.duplicates import follow_merges
+
     new_node = s.info.pop("sync_new_node", None)
     if new_node:
         db.clock.node = new_node
+    with db.transaction() as t:
+        follow_merges(t)
 
 
 def import_file(ctx: Context, path: Path, *, expect_kind: str) -> ImportResult:

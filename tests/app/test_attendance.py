@@ -125,3 +125,61 @@ def test_a_call_is_noted_in_the_members_notes_dated(ctx: Context) -> None:
     viewer = ctx.with_actor(Actor("v", "viewer"))
     with pytest.raises(PermissionDenied):
         attendance.note_call(viewer, person, "x")
+def test_history_lists_every_registration_with_counts_per_fiscal_year(ctx: Context) -> None:
+    from app import duplicates
+    from app.events import GuestInput
+
+    cafe = events.create_event(
+        ctx,
+        EventInput(
+            title="ふれあいカフェ",
+            kind="community_cafe",
+            recurrence="monthly",
+            # 2026-03 is fiscal 2025; the rest fiscal 2026.
+            occurrences=tuple(OccurrenceInput(datetime(2026, m, 15, 10, 0)) for m in (3, 5, 6)),
+        ),
+    )
+    march, may, june = cafe.occurrences
+    guest = events.register_guest(
+        ctx,
+        cafe.id,
+        GuestInput(
+            family_name="佐藤", given_name="花子", family_kana="サトウ", given_kana="ハナコ"
+        ),
+        occurrence_id=march.id,
+    )
+    events.check_in(ctx, guest.id)
+    member = _member(ctx, "佐藤", "サトウ")
+    events.check_in(ctx, events.register_member(ctx, cafe.id, member, occurrence_id=may.id).id)
+    events.register_member(ctx, cafe.id, member, occurrence_id=june.id)
+    before = attendance.member_history(ctx, member)
+    assert [(e.on, e.attended) for e in before.entries] == [
+        (date(2026, 6, 15), False),
+        (date(2026, 5, 15), True),
+    ]
+    duplicates.merge_members(ctx, member, guest.id)  # the guest in March was this member
+    history = attendance.member_history(ctx, member)
+    assert [e.on for e in history.entries][-1] == date(2026, 3, 15)
+    assert [(y.fiscal_year, y.registered, y.attended) for y in history.fiscal_years] == [
+        (2026, 2, 1),
+        (2025, 1, 1),
+    ]
+    assert history.fiscal_years[0].attended_by_kind == {"community_cafe": 1}
+    assert history.entries[0].event_title == "ふれあいカフェ"
+    with pytest.raises(PermissionDenied):
+        attendance.member_history(Context(ctx.db, Actor("v", "visitor")), member)
+
+
+def test_history_command_line_json_and_bad_member(
+    demo_file: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.sqlite"
+    shutil.copy2(demo_file, path)
+    assert cli.run(["--db", str(path), "members", "list", "--json"]) == 0
+    first = json.loads(capfd.readouterr().out)[0]["id"]
+    assert cli.run(["--db", str(path), "members", "history", first[:8], "--json"]) == 0
+    out = json.loads(capfd.readouterr().out)
+    assert out["id"] == first and isinstance(out["entries"], list)
+    assert all("id" in e for e in out["entries"] + out["fiscal_years"])
+    assert cli.run(["--db", str(path), "members", "history", "nobody"]) == 1
+    assert len(capfd.readouterr().err.strip().splitlines()) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import members
@@ -90,3 +90,53 @@ def test_retire_asks_first_and_can_be_undone(qtbot: QtBot, ctx: Context) -> None
     assert members.get_member(ctx, member_id).status == "active"
     assert page.model.rowCount() == 1
     QApplication.processEvents()
+
+
+def test_a_new_member_like_an_existing_one_asks_before_saving_a_second(
+    qtbot: QtBot, ctx: Context
+) -> None:
+    first = members.add_member(
+        ctx, members.MemberInput(family_name="髙橋", given_name="花子", family_kana="タカハシ")
+    ).id
+    dialog = MemberDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    compose(dialog.family_name, ["た"], "高橋")
+    compose(dialog.given_name, ["は"], "花子")
+    asked: list[str] = []
+
+    def cancel(box: QMessageBox) -> QAbstractButton:
+        asked.append(box.text())
+        return next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole
+        )
+
+    answer_next_message_box(cancel)
+    dialog.save()
+    assert dialog.isVisible() and members.search_ids(ctx) == [first]
+    assert "髙橋" in asked[0]
+    answer_next_message_box(
+        lambda box: next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
+        )
+    )
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert len(members.search_ids(ctx)) == 2
+
+
+def test_an_existing_members_form_shows_their_attendance_history(
+    qtbot: QtBot, demo_ctx: Context
+) -> None:
+    from app import attendance
+
+    member_id = next(
+        i for i in members.search_ids(demo_ctx) if attendance.member_history(demo_ctx, i).entries
+    )
+    history = attendance.member_history(demo_ctx, member_id)
+    dialog = MemberDialog(demo_ctx, member_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.history_table is not None
+    assert dialog.history_table.rowCount() == len(history.entries)
+    assert f"FY{history.fiscal_years[0].fiscal_year}" in dialog.history_summary.text()

@@ -16,14 +16,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import postal
+from app import attendance, postal
+from app.context import Permission
+from app.duplicates import similar_members
+from app.errors import PermissionDenied, UserError
 from app.i18n import gettext as _
 from app.members import MemberInput, MemberView, add_member, get_member, update_member
-from ui.dialogs.base import BaseDialog, accept_cancel_buttons
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
@@ -70,6 +76,11 @@ class MemberDialog(BaseDialog):
 
         form = QFormLayout()
         self.names.add_rows(form)
+        # The name is the one field a member needs (the service refuses a record without it).
+        name_item = form.itemAt(0, QFormLayout.ItemRole.LabelRole)
+        name_label = name_item.widget() if name_item is not None else None
+        if isinstance(name_label, QLabel):
+            name_label.setText(_("Name (required)"))
         form.addRow(_("Member no."), self.member_number)
         form.addRow(_("Co-op"), self.coop)
         postal_row = QHBoxLayout()
@@ -94,7 +105,18 @@ class MemberDialog(BaseDialog):
 
         self.buttons = accept_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        self.history_table: QTableWidget | None = None
+        self.history_summary = QLabel("")
+        if member_id and ctx.actor.can(Permission.EVENTS_PEOPLE):
+            # An existing member's events on a second tab, so the form itself stays as it was.
+            details = QWidget()
+            details.setLayout(form)
+            self.tabs = QTabWidget()
+            self.tabs.addTab(details, _("Details"))
+            self.tabs.addTab(self._history_tab(member_id), _("Attendance history"))
+            layout.addWidget(self.tabs)
+        else:
+            layout.addLayout(form)
         layout.addWidget(self.buttons)
 
         self.postal_button.clicked.connect(self.find_address)
@@ -102,6 +124,32 @@ class MemberDialog(BaseDialog):
         if member_id:
             self._load(get_member(ctx, member_id))
         self.names.setFocus()
+
+    def _history_tab(self, member_id: str) -> QWidget:
+        history = attendance.member_history(self.ctx, member_id)
+        years = [
+            _("FY{year}: registered {registered}, came {attended}").format(
+                year=y.fiscal_year, registered=y.registered, attended=y.attended
+            )
+            for y in history.fiscal_years
+        ]
+        self.history_summary.setText("\n".join(years) or _("No registrations yet."))
+        self.history_summary.setWordWrap(True)
+        table = QTableWidget(len(history.entries), 4)
+        table.setHorizontalHeaderLabels([_("Date"), _("Event"), _("Kind"), _("Attendance")])
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        for row, e in enumerate(history.entries):
+            came = _("came") if e.attended else _("did not come")
+            for col, text in enumerate((str(e.on or ""), e.event_title, e.kind_label, came)):
+                table.setItem(row, col, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        self.history_table = table
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.addWidget(self.history_summary)
+        box.addWidget(table)
+        return tab
 
     def _load(self, m: MemberView) -> None:
         self.names.set_values(m.family_name, m.given_name, m.family_kana, m.given_kana)
@@ -175,8 +223,35 @@ class MemberDialog(BaseDialog):
             note=self.note.toPlainText(),
         )
 
+    def similar(self) -> list[str]:
+        """Lines naming existing members much like a new one (empty when editing)."""
+        if self.member_id:
+            return []
+        try:
+            found = similar_members(self.ctx, self.value())
+        except (UserError, PermissionDenied):
+            return []  # saving says what is wrong with the input
+        return [
+            _("{name} ({reading}) {number}: {reasons}").format(
+                name=m.name, reading=m.reading, number=m.member_number, reasons=m.reasons_text
+            )
+            for m in found[:5]
+        ]
+
     def save(self) -> None:
-        """Save through the service; on refusal say why and keep the form open."""
+        """Save through the service; on refusal say why and keep the form open. A new member
+        much like an existing one is a question first (a warning, never a refusal)."""
+        lines = self.similar()
+        if lines and not confirm(
+            self,
+            _("Already in the roster?"),
+            _(
+                "This may be a member the roster already has:\n{people}\n\n"
+                "Save a second member anyway?"
+            ).format(people="\n".join(lines)),
+            _("Save as a new member"),
+        ):
+            return
         self.saved = self.save_record(
             self.ctx, self.member_id, add_member, update_member, self.value
         )

@@ -124,7 +124,16 @@ class RosterImportDialog(BaseDialog):
                 added=report.added, updated=report.updated, unchanged=report.unchanged
             )
         )
-        self.problems.setPlainText("")
+        # Rows that may be members already: listed for a person to decide (members merge),
+        # never matched silently.
+        self.problems.setPlainText(
+            "\n".join(
+                _("Line {line} may be the member {name} ({id}): {reasons}").format(
+                    line=c.line, name=c.name, id=c.id[:8], reasons=c.reasons_text
+                )
+                for c in report.candidates
+            )
+        )
         self.import_button.setEnabled(True)
 
     def do_import(self) -> Operation[members.ImportReport]:

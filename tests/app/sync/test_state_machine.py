@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 
+from app import duplicates
 from app.context import Context
 from app.sync.exchange import KIND_FROM_CHAPTER, KIND_FROM_HQ, PackageRepeated, read_package
 from db.models import Conflict, Member, Organisation
@@ -199,6 +200,29 @@ class SyncMachine(RuleBasedStateMachine):
                 row.note = f"n{self.counter}"
             self.record(replica, "members", row_id, base)
 
+    @rule(replica=st.sampled_from((*CHAPTERS, HQ)), data=st.data())
+    def merge_two_members(self, replica: str, data: st.DataObject) -> None:
+        """One person found twice: a chapter or headquarters merges two of a chapter's members
+        (the other side may still edit, delete or merge either of them the other way)."""
+        live: dict[str, list[str]] = {}
+        with self.ctx(replica).db.transaction() as s:
+            for row_id in self.visible(replica):
+                row = s.get(Member, row_id) if self.rows[row_id][0] == "members" else None
+                if row is not None and not row.deleted:
+                    live.setdefault(row.chapter_id or "", []).append(row_id)
+        groups = [ids for ids in live.values() if len(ids) >= 2]
+        if not groups:
+            return
+        keep, other = data.draw(st.permutations(data.draw(st.sampled_from(groups))))[:2]
+        with self.ctx(replica).db.transaction() as s:
+            bases = {i: s.get(Member, i).version for i in (keep, other)}  # type: ignore[union-attr]
+        duplicates.merge_members(self.ctx(replica), keep, other)
+        for row_id in (keep, other):
+            with self.ctx(replica).db.transaction() as s:
+                changed = s.get(Member, row_id).version != bases[row_id]  # type: ignore[union-attr]
+            if changed:
+                self.record(replica, "members", row_id, bases[row_id])
+
     @rule(data=st.data())
     def deliver(self, data: st.DataObject) -> None:
         """Any package written so far, in any order, perhaps again; others stay lost."""
@@ -226,10 +250,22 @@ class SyncMachine(RuleBasedStateMachine):
                 self.known[parcel.receiver].setdefault(row["id"], set()).update(
                     self.history(row["version"])
                 )
+        before = self.member_versions(parcel.receiver)
+        incoming = {r["id"]: r["version"] for r in package.rows.get("members", [])}
         if parcel.receiver == HQ:
             self.world.hq_import(parcel.path)
         else:
             self.world.chapter_import(parcel.receiver, parcel.path)
+        # The import may settle merges made apart (app/duplicates.py follow_merges): those are
+        # the receiver's own edits, made on top of what the merge left.
+        for row_id, version in self.member_versions(parcel.receiver).items():
+            merged = max(before.get(row_id, ""), incoming.get(row_id, ""))
+            if version != merged and version not in self.writes:
+                self.record(parcel.receiver, "members", row_id, merged)
+
+    def member_versions(self, replica: str) -> dict[str, str]:
+        with self.ctx(replica).db.transaction() as s:
+            return {r[0]: r[1] for r in s.execute(select(Member.id, Member.version))}
 
     @invariant()
     def chapters_hold_only_their_own_members(self) -> None:
@@ -252,11 +288,25 @@ class SyncMachine(RuleBasedStateMachine):
         with self.ctx(replica).db.transaction() as s:
             for table, model in MODELS.items():
                 query = select(model.id, model.version, model.note, model.deleted)
-                if table == "members" and chapter_id is not None:
-                    query = query.where(model.chapter_id == chapter_id)
+                if table == "members":
+                    query = query.add_columns(Member.merged_into)
+                    if chapter_id is not None:
+                        query = query.where(model.chapter_id == chapter_id)
                 for row in s.execute(query):
                     found[row[0]] = tuple(row[1:])
         return found
+
+    def merges_settled(self) -> None:
+        """Every merged member leads to one live person: no cycle, no live link left behind."""
+        with self.world.hq.db.transaction() as s:
+            rows = {r.id: r for r in s.scalars(select(Member))}
+        for row in rows.values():
+            seen = {row.id}
+            at = row
+            while at.deleted and at.merged_into:
+                assert at.merged_into not in seen, "a merge cycle was left"
+                seen.add(at.merged_into)
+                at = rows[at.merged_into]
 
     def check_the_end(self) -> None:
         self.final_exchange()
@@ -277,8 +327,9 @@ class SyncMachine(RuleBasedStateMachine):
             with self.ctx(replica).db.transaction() as s:
                 kept |= set(s.scalars(select(Conflict.loser_version)))
         edited_over = {w.base for w in self.writes.values() if w.base}
+        self.merges_settled()
         for write in self.writes.values():
-            final_version, final_note, final_deleted = hq_rows[write.row_id]
+            final_version, final_note, final_deleted = hq_rows[write.row_id][:3]
             if final_version == write.version:
                 continue
             assert final_version > write.version, "a write was lost without a later one"
