@@ -92,6 +92,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("household", N_("Household no.")),
         ("tags", N_("Groups")),
         ("note", N_("Notes")),
+        ("merged_into", N_("Merged into member")),
     ),
     "events": (
         ("title", N_("Title")),
