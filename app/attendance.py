@@ -163,6 +163,8 @@ def note_call(ctx: Context, member_id: str, text: str, today: date | None = None
             raise UserError(_("No such member: {id}").format(id=member_id))
         row.note = f"{row.note.rstrip()}\n{line}" if row.note.strip() else line
     return line
+
+
 # --- one member's history ----------------------------------------------------------------
 
 

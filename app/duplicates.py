@@ -479,7 +479,7 @@ class MergeOutcome:
 # Fields of the kept member filled from the other when the kept one has none.
 _FILLABLE = (
     "family_kana", "given_kana", "member_number", "coop", "postal_code", "address", "phone",
-    "mobile", "email", "joined_on",
+    "mobile", "email", "joined_on", "household",
 )  # fmt: skip
 
 
@@ -541,6 +541,11 @@ def merge_members(ctx: Context, keep: str, other: str) -> MergeOutcome:
         if roles != list(kept.roles or []):
             kept.roles = roles
             outcome.filled.append("roles")
+        tags = list(kept.tags or [])
+        tags += [t for t in (gone.tags or []) if t not in tags]
+        if tags != list(kept.tags or []):
+            kept.tags = tags
+            outcome.filled.append("tags")
         if outcome.filled:
             from app.members import _derived
 

@@ -125,6 +125,8 @@ def test_a_call_is_noted_in_the_members_notes_dated(ctx: Context) -> None:
     viewer = ctx.with_actor(Actor("v", "viewer"))
     with pytest.raises(PermissionDenied):
         attendance.note_call(viewer, person, "x")
+
+
 def test_history_lists_every_registration_with_counts_per_fiscal_year(ctx: Context) -> None:
     from app import duplicates
     from app.events import GuestInput

@@ -115,8 +115,15 @@ def test_merge_moves_registrations_and_watch_roles_and_leaves_a_tombstone(ctx: C
         s.add(person)
         s.flush()
         s.add(WatchAssignment(person_id=person.id, member_id=other))
+    with ctx.db.transaction() as s:
+        row = s.get(Member, other)
+        assert row is not None
+        row.tags, row.household = ["配達A"], "H-9"
     outcome = duplicates.merge_members(ctx, keep, other)
     assert (outcome.registrations, outcome.removed_registrations, outcome.watch_roles) == (1, 1, 1)
+    with ctx.db.transaction() as s:
+        kept_row = s.get(Member, keep)
+        assert kept_row is not None and (kept_row.tags, kept_row.household) == (["配達A"], "H-9")
     with ctx.db.transaction() as s:
         gone = s.get(Member, other)
         assert gone is not None and gone.deleted and gone.merged_into == keep
