@@ -140,3 +140,32 @@ def test_an_existing_members_form_shows_their_attendance_history(
     assert dialog.history_table is not None
     assert dialog.history_table.rowCount() == len(history.entries)
     assert f"FY{history.fiscal_years[0].fiscal_year}" in dialog.history_summary.text()
+
+
+def test_the_form_keeps_household_and_groups_and_edits_them(qtbot: QtBot, ctx: Context) -> None:
+    from app import households
+
+    mid = members.add_member(
+        ctx,
+        members.MemberInput(
+            family_name="山田",
+            given_name="花子",
+            family_kana="ヤマダ",
+            given_kana="ハナコ",
+            household="H-1",
+        ),
+    ).id
+    households.tag_members(ctx, [mid], ["3班", "年賀状"])
+    dialog = MemberDialog(ctx, mid)
+    qtbot.addWidget(dialog)
+    assert dialog.household.text() == "H-1" and dialog.tags.text() == "3班、年賀状"
+    dialog.save()  # saving an unrelated edit keeps them (it used to clear both)
+    assert (members.get_member(ctx, mid).household, members.get_member(ctx, mid).tags) == (
+        "H-1",
+        ("3班", "年賀状"),
+    )
+    dialog = MemberDialog(ctx, mid)
+    qtbot.addWidget(dialog)
+    dialog.tags.setText("年賀状; 配達A")
+    dialog.save()
+    assert members.get_member(ctx, mid).tags == ("年賀状", "配達A")

@@ -73,6 +73,11 @@ class MemberDialog(BaseDialog):
         self.consent_photo = QCheckBox(_("Agrees to photos"))
         self.note = QPlainTextEdit()
         self.note.setFixedHeight(70)
+        self.household = QLineEdit()
+        self.household.setMaxLength(40)
+        self.household.setPlaceholderText(_("the same number for everyone at one address"))
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(_("e.g. 3班、年賀状"))
 
         form = QFormLayout()
         self.names.add_rows(form)
@@ -96,6 +101,8 @@ class MemberDialog(BaseDialog):
         for box in self.role_boxes.values():
             roles.addWidget(box)
         form.addRow(_("Roles"), roles)
+        form.addRow(_("Household no."), self.household)
+        form.addRow(_("Groups"), self.tags)
         form.addRow(_("Joined"), self.joined_on)
         consent = QHBoxLayout()
         consent.addWidget(self.consent_contact)
@@ -167,6 +174,8 @@ class MemberDialog(BaseDialog):
         self.consent_contact.setChecked(m.consent_contact)
         self.consent_photo.setChecked(m.consent_photo)
         self.note.setPlainText(m.note)
+        self.household.setText(m.household)
+        self.tags.setText("、".join(m.tags))
 
     def _postal_finished(self) -> None:
         if not self.address.text().strip():
@@ -221,6 +230,9 @@ class MemberDialog(BaseDialog):
             consent_contact=self.consent_contact.isChecked(),
             consent_photo=self.consent_photo.isChecked(),
             note=self.note.toPlainText(),
+            household=self.household.text(),
+            # Split and checked by the service (a bad group name is its one-line refusal).
+            tags=(self.tags.text(),),
         )
 
     def similar(self) -> list[str]:
