@@ -2402,3 +2402,35 @@ def import_events(ctx: Context, path: Path, today: date | None = None) -> EventI
             s.scalar(select(func.count()).select_from(Lecturer)) or 0
         ) - lec_before
     return report
+
+
+# When a chapter's lectures and cafés usually begin, before it has any of its own.
+DEFAULT_START = time(13, 30)
+DEFAULT_LENGTH = timedelta(hours=2)
+
+
+def usual_time(ctx: Context, kind: str) -> tuple[time, time]:
+    """The start and end a new event of `kind` most likely has: the commonest among this
+    chapter's events of that kind, else among all its events, else 13:30–15:30."""
+    ctx.require(Permission.EVENTS_READ)
+    with ctx.db.transaction() as s:
+        for condition in (Event.kind == kind, Event.kind.is_not(None)):
+            rows = s.execute(
+                select(Event.starts_at, Event.ends_at)
+                .where(Event.deleted.is_(False), Event.starts_at.is_not(None), condition)
+                .order_by(Event.starts_at.desc())
+                .limit(200)
+            ).all()
+            starts = [r.starts_at.time() for r in rows if r.starts_at.time() != time(0, 0)]
+            if starts:
+                start = max(set(starts), key=lambda t: (starts.count(t), t))
+                lengths = [
+                    r.ends_at - r.starts_at
+                    for r in rows
+                    if r.ends_at and r.starts_at.time() == start and r.ends_at > r.starts_at
+                ]
+                length = max(set(lengths), key=lengths.count) if lengths else DEFAULT_LENGTH
+                end = (datetime.combine(date(2000, 1, 1), start) + length).time()
+                return start, end if end > start else time(23, 59)
+    end = (datetime.combine(date(2000, 1, 1), DEFAULT_START) + DEFAULT_LENGTH).time()
+    return DEFAULT_START, end

@@ -697,3 +697,9 @@ def test_a_viewer_may_not_copy_an_event(ctx: Context) -> None:
     viewer = ctx.with_actor(Actor(name="kumi", role="viewer"))
     with pytest.raises(PermissionDenied):
         events.copy_event(viewer, event.id, date(2022, 7, 8))
+
+
+def test_usual_time_of_a_kind_and_the_default(ctx: Context) -> None:
+    from datetime import time as _time
+
+    assert events.usual_time(ctx, "lecture") == (_time(13, 30), _time(15, 30))

@@ -334,3 +334,29 @@ def test_checking_in_at_an_event_that_has_ended_asks_first(
     page.reg_table.selectRow(page.reg_model.row_of(waiting.id))
     page.toggle_check_in()  # undo: no question
     assert len(asked) == 2
+
+
+def test_a_new_event_starts_at_the_time_its_kind_usually_does(qtbot: QtBot, ctx: Context) -> None:
+    from datetime import datetime as _dt
+
+    from app import events as ev
+    from ui.dialogs.event import EventDialog
+
+    for day in (3, 10, 17):
+        ev.create_event(
+            ctx,
+            ev.EventInput(
+                title="カフェ",
+                kind="community_cafe",
+                starts_at=_dt(2026, 11, day, 10, 0),
+                ends_at=_dt(2026, 11, day, 12, 0),
+            ),
+        )
+    dialog = EventDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("community_cafe"))
+    assert dialog.starts_at.dateTime().time().toString("HH:mm") == "10:00"
+    assert dialog.ends_at.time().toString("HH:mm") == "12:00"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("lecture"))
+    # No lecture yet: the chapter's commonest time (its cafés), never the clock's hour.
+    assert dialog.starts_at.dateTime().time().toString("HH:mm") == "10:00"

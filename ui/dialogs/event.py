@@ -105,7 +105,28 @@ class EventDialog(BaseDialog):
         else:
             self._recurrence_changed()
             self._dated_changed()
+            self._usual_time()
+            self.kind.currentIndexChanged.connect(lambda _i: self._usual_time())
+            self.starts_at.editingFinished.connect(self._time_chosen)
         self.title.setFocus()
+
+    def _time_chosen(self) -> None:
+        self._time_typed = True
+
+    def _usual_time(self) -> None:
+        """A new event starts at the time this kind of event usually does (not the clock's
+        hour), until the user types a time of their own."""
+        if getattr(self, "_time_typed", False):
+            return
+        found = Operation(
+            self, lambda: events.usual_time(self.ctx, str(self.kind.currentData()))
+        ).value()
+        if found is None:
+            return
+        start, end = found
+        day = self.starts_at.dateTime().date()
+        self.starts_at.setDateTime(QDateTime(day, QTime(start.hour, start.minute)))
+        self.ends_at.setTime(QTime(end.hour, end.minute))
 
     # --- tabs ------------------------------------------------------------------------------
 
