@@ -75,7 +75,7 @@ class MemberDialog(BaseDialog):
         self.note.setFixedHeight(70)
         self.household = QLineEdit()
         self.household.setMaxLength(40)
-        self.household.setPlaceholderText(_("the same number for everyone at one address"))
+        self.household.setToolTip(_("the same number for everyone at one address"))
         self.tags = QLineEdit()
         self.tags.setPlaceholderText(_("e.g. 3班、年賀状"))
 
