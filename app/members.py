@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app import households, people, roster_files
+from app import households, likeness, people, roster_files
 from app.backup import backup_before_change
 from app.context import Context, Permission
 from app.database import Database
@@ -620,11 +620,9 @@ def import_members(
 
 def _note_candidates(index: object, line: int, data: MemberInput, report: ImportReport) -> None:
     """List the existing members a newly added row may be (at most three per row)."""
-    from app import duplicates
-
-    assert isinstance(index, duplicates.PersonIndex)
-    person = duplicates.make_person(
-        "", duplicates.MEMBER, data.family_name, data.given_name, data.family_kana,
+    assert isinstance(index, likeness.PersonIndex)
+    person = likeness.make_person(
+        "", likeness.MEMBER, data.family_name, data.given_name, data.family_kana,
         data.given_kana, (data.phone, data.mobile), data.postal_code, data.address,
     )  # fmt: skip
     for other, _score, reasons in index.matches(person)[:3]:
@@ -635,7 +633,7 @@ def _note_candidates(index: object, line: int, data: MemberInput, report: Import
                 name=other.name,
                 member_number=other.member_number,
                 reasons=list(reasons),
-                reasons_text=", ".join(duplicates.reason_text(r) for r in reasons),
+                reasons_text=", ".join(likeness.reason_text(r) for r in reasons),
             )
         )
 
@@ -652,13 +650,11 @@ def _store_import(
 ) -> None:
     # A file without a 世帯番号 or グループ column leaves households and groups as they are.
     keeps = {"household", "tags"} - (carried if carried is not None else {"household", "tags"})
-    from app import duplicates
-
     with ctx.db.transaction() as s:
         existing = list(s.scalars(select(Member).where(Member.deleted.is_(False))))
         by_number = {m.member_number: m for m in existing if m.member_number}
         by_key = {_match_key(_view(m)): m for m in existing}
-        index = duplicates.member_index(s)
+        index = likeness.member_index(s)
         for line, data in inputs:
             row = by_number.get(data.member_number) if data.member_number else None
             if row is None:
