@@ -40,7 +40,7 @@ def main() -> int:
         from ui.launch import run_window
 
         return run_window(argv, STARTED)
-    from app.cli import main as cli_main
+    from app.cli.program import main as cli_main
 
     window_commands = {}
     if command_of(argv) == "gallery":

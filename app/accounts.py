@@ -2,7 +2,7 @@
 
 Where things live, and which copy counts:
 - The database key (random, 256 bits) is wrapped once per account in the key file beside
-  the database (app/keyring.py). The key file decides who can *unlock*: adding or removing
+  the database (app/storage/keyring.py). The key file decides who can *unlock*: adding or removing
   an account rewrites only that small file; the database is never re-encrypted.
 - The users table inside the encrypted database decides *roles*: it cannot be read or
   changed without the key. The key file keeps a copy of each role under an HMAC keyed by
@@ -28,10 +28,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import keyring as keys
-from app.audit import record_audit
-from app.context import COORDINATOR, ROLES, VISITOR, Actor, Context, Permission, role_label
-from app.database import (
+from app.core.context import COORDINATOR, ROLES, VISITOR, Actor, Context, Permission, role_label
+from app.core.errors import PermissionDenied, UserError
+from app.core.i18n import gettext as _
+from app.core.text.safety import refuse_bad_name
+from app.storage import keyring as keys
+from app.storage.audit import record_audit
+from app.storage.database import (
     Database,
     default_database_path,
     encrypt_in_place,
@@ -39,9 +42,6 @@ from app.database import (
     keyring_beside,
     open_database,
 )
-from app.errors import PermissionDenied, UserError
-from app.i18n import gettext as _
-from app.text.safety import refuse_bad_name
 from db.engine import is_url
 from db.models import Member, Setting, User
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.context import Context, Permission
-from app.errors import UserError
-from app.i18n import N_
-from app.i18n import gettext as _
-from app.people import clean_names, person_search_columns
-from app.phone import clean_phone
-from app.text.kana import normalize_reading, reading_sort_key, search_fold
-from app.text.safety import refuse_bad_name, strip_bidi
+from app.core.context import Context, Permission
+from app.core.errors import UserError
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
+from app.core.phone import clean_phone
+from app.core.text.kana import normalize_reading, reading_sort_key, search_fold
+from app.core.text.safety import refuse_bad_name, strip_bidi
+from app.roster.people import clean_names, person_search_columns
 from db.models import EventLecturer, EventPartner, Lecturer, Organisation
 
 # Organisation.kind -> label (translated when shown); the seed's kinds are all here.

@@ -105,7 +105,7 @@ class Member(SyncMixin, PersonNameMixin, Base):
     # Groups the coordinator makes up (班, 地区, 配達コース, 年賀状 …).
     tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     # Set with `deleted` when this record was merged into another: the tombstone names the
-    # kept member, so a replica that still refers to this id follows it (app/duplicates.py).
+    # kept member, so a replica that still refers to this id follows it (app/roster/duplicates.py).
     merged_into: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_members_list", "deleted", "reading_key"),)
@@ -272,7 +272,7 @@ class Visit(SyncMixin, Base):
 
     __table_args__ = (
         Index("ix_visits_person_time", "person_id", "visited_at"),
-        # Covers the due list's last contact per person (app/visits.py): one index seek
+        # Covers the due list's last contact per person (app/watch/visits.py): one index seek
         # each, no table reads, whatever the parameters.
         Index("ix_visits_last_contact", "person_id", "visited_at", "deleted", "contact_result"),
     )

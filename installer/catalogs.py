@@ -41,7 +41,7 @@ SOURCE_FILES = ("main.py",)
 
 # The Babel mapping (what babel.cfg would hold), kept here so there is one place to read it.
 METHOD_MAP = [("**.py", "python")]
-# Only the names app/i18n.py provides; Babel's defaults would also pick up pgettext & co.
+# Only the names app/core/i18n.py provides; Babel's defaults would also pick up pgettext & co.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
@@ -436,9 +436,7 @@ def mo_problems(root: Path = ROOT, language: str = LANGUAGE) -> list[str]:
     )
     shown = ", ".join(repr(key) for key in differing[:5])
     more = f" and {len(differing) - 5} more" if len(differing) > 5 else ""
-    return [
-        f"{_relative(target, root)} is out of date with the .po ({shown}{more}): run compile."
-    ]
+    return [f"{_relative(target, root)} is out of date with the .po ({shown}{more}): run compile."]
 
 
 def _relative(path: Path, root: Path) -> str:

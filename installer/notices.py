@@ -1,4 +1,4 @@
-"""Write and check THIRD-PARTY-NOTICES for the bundle (the texts come from app/notices.py).
+"""Write and check THIRD-PARTY-NOTICES for the bundle (the texts come from app/setup/notices.py).
 
     python installer/notices.py write OUTPUT --distributions NAME...   at build time (the spec)
     python installer/notices.py check dist/Tsunagu                      after the build (CI)
@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import notices  # noqa: E402 - needs ROOT on sys.path when run as a script
+from app.setup import notices  # noqa: E402 - needs ROOT on sys.path when run as a script
 
-# Where the bundle keeps them, relative to its data folder (_internal), as app/notices.py
+# Where the bundle keeps them, relative to its data folder (_internal), as app/setup/notices.py
 # looks for them.
 NOTICES_IN_BUNDLE = Path("resources") / "licenses" / "THIRD-PARTY-NOTICES.txt"
 LIST_IN_BUNDLE = Path("resources") / "licenses" / "bundled-distributions.json"

@@ -20,8 +20,8 @@ os.environ.setdefault("TSUNAGU_PASSPHRASE", "test-passphrase")
 
 import pytest  # noqa: E402
 
-from app import i18n  # noqa: E402
-from app.context import Context  # noqa: E402
+from app.core import i18n  # noqa: E402
+from app.core.context import Context  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +41,8 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def ctx(db_path: Path) -> Iterator[Context]:
     """A fresh chapter database with its chapter set up, as a service Context."""
-    from app.chapter import set_up_chapter
-    from app.database import open_database
+    from app.storage.chapter import set_up_chapter
+    from app.storage.database import open_database
 
     db = open_database(db_path, create=True)
     context = Context(db)
@@ -54,8 +54,8 @@ def ctx(db_path: Path) -> Iterator[Context]:
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database built per run; tests copy it rather than change it."""
-    from app.database import open_database
-    from app.demo import build_demo
+    from app.setup.demo import build_demo
+    from app.storage.database import open_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     db = open_database(path, create=True)
@@ -69,7 +69,7 @@ def demo_ctx(demo_file: Path, tmp_path: Path) -> Iterator[Context]:
     """A private copy of the demo database, open."""
     import shutil
 
-    from app.database import open_database
+    from app.storage.database import open_database
 
     path = tmp_path / "demo.sqlite"
     shutil.copy2(demo_file, path)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.crash import save_report
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
+from app.storage.crash import save_report
 from ui.dialogs.base import BaseDialog
 
 

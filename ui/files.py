@@ -8,7 +8,7 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui.fit import settings
 
 LAST_FOLDER_KEY = "files/last_folder"

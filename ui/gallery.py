@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.context import Context
+    from app.core.context import Context
     from ui.main_view import MainView
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +45,10 @@ class Shot:
 
 def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     """(name, factory) of every dialog the window can open, each as its page would open it."""
-    from app import event_print, events, visits, watch
+    from app import events, watch
+    from app.printing import events as event_print
     from app.sync import exchange
+    from app.watch import visits
     from ui.crash_dialog import CrashDialog
     from ui.dialogs.accounts import AccountsDialog, PassphraseDialog, RecoveryKeyDialog
     from ui.dialogs.audit import AuditLogDialog
@@ -235,7 +237,7 @@ def _catalog_ids() -> set[str]:
     """The English messages the Japanese catalog translates into something else."""
     import gettext
 
-    from app import i18n
+    from app.core import i18n
 
     try:
         ja = gettext.translation(i18n.DOMAIN, localedir=str(i18n.LOCALE_DIR), languages=["ja"])
@@ -268,7 +270,7 @@ def walk(
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from app import i18n
+    from app.core import i18n
     from ui import fit
     from ui.language import apply_language
     from ui.loader import Session
@@ -365,9 +367,9 @@ def start_application() -> Any:
 
 def demo_context(folder: Path) -> Context:
     """A fresh demo database in `folder`, open as its coordinator."""
-    from app.context import Context
-    from app.database import open_database
-    from app.demo import build_demo
+    from app.core.context import Context
+    from app.setup.demo import build_demo
+    from app.storage.database import open_database
 
     db = open_database(folder / "demo.sqlite", create=True)
     ctx = Context(db)
@@ -392,8 +394,8 @@ def run(
         if demo is None:
             ctx = demo_context(Path(tmp))
         else:
-            from app.context import Context
-            from app.database import open_database
+            from app.core.context import Context
+            from app.storage.database import open_database
 
             ctx = Context(open_database(demo))
         try:
@@ -442,10 +444,10 @@ if __name__ == "__main__":
 
 def command(args: argparse.Namespace) -> int:
     """`gallery DIR [--scales] [--screen] [--language]`, its options checked by the parser."""
-    from app.cli import EXIT_OK, say
-    from app.errors import UserError
-    from app.i18n import LANGUAGES
-    from app.i18n import gettext as _
+    from app.cli.output import EXIT_OK, say
+    from app.core.errors import UserError
+    from app.core.i18n import LANGUAGES
+    from app.core.i18n import gettext as _
 
     if args.folder.exists() and not args.folder.is_dir():
         raise UserError(_("{path} is not a folder.").format(path=args.folder))

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from app.i18n import current_language
-from app.i18n import gettext as _
+from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 
 GUIDE = Path(__file__).resolve().parent.parent / "resources" / "guide"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from ui.operations import background_work
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 _DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 # Any of these means someone is at the computer.

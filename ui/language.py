@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
-from app import i18n
+from app.core import i18n
 
 # The translator of Qt's own strings now installed (kept so a change of language replaces it).
 _installed: list[QTranslator] = []

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import i18n
-from app.i18n import gettext as _
+from app.core import i18n
+from app.core.i18n import gettext as _
 from ui import crash_dialog
 from ui.language import apply_language
 from ui.operations import Operation, show_error
@@ -74,8 +74,8 @@ def backup_on_close(window: QWidget, ctx: Any) -> Operation[object] | None:
     said, not hidden. None when there is nothing to back up."""
     if ctx is None or ctx.db.path is None or ctx.db.lock is None:
         return None  # no file, or already closed (after a restore)
-    from app import backup
-    from app.errors import UserError
+    from app import backups as backup
+    from app.core.errors import UserError
 
     def daily() -> object:
         try:
@@ -83,7 +83,7 @@ def backup_on_close(window: QWidget, ctx: Any) -> Operation[object] | None:
         except Exception as exc:  # never keep the window from closing over a backup
             if isinstance(exc, UserError):
                 raise  # a refusal: the operation says it
-            from app.crash import save_report
+            from app.storage.crash import save_report
 
             save_report(exc)
             return None

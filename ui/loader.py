@@ -9,11 +9,12 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from app import accounts, dates
-from app import chapter as chapter_service
-from app.context import Context, Permission, role_label
-from app.database import DEFAULT_FILENAME, open_database
-from app.i18n import gettext as _
+from app import accounts
+from app.core import dates
+from app.core.context import Context, Permission, role_label
+from app.core.i18n import gettext as _
+from app.storage import chapter as chapter_service
+from app.storage.database import DEFAULT_FILENAME, open_database
 from ui.dialogs.settings import DATA_FOLDER_KEY
 from ui.idle import WindowLock
 from ui.language import apply_language
@@ -22,7 +23,7 @@ from ui.operations import Operation, background_work
 from ui.style import apply_text_scale
 
 if TYPE_CHECKING:
-    from app.errors import UserError
+    from app.core.errors import UserError
     from ui.shell import Shell
 
 

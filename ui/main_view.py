@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import chapter as chapter_service
-from app.context import Permission
-from app.errors import PermissionDenied
-from app.i18n import gettext as _
+from app.core.context import Permission
+from app.core.errors import PermissionDenied
+from app.core.i18n import gettext as _
+from app.storage import chapter as chapter_service
 from ui.keys import shortcut
 from ui.operations import Operation
 from ui.pages.placeholder import PlaceholderPage
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class CurrentPageStack(QStackedWidget):
@@ -134,15 +134,9 @@ class MainView(QWidget):
     def _page(self, module: str, cls: str, label: str, later: str) -> QWidget | None:
         """The page class `cls` from `module`, a plain 'comes later' page until it exists, or
         None when the account's role cannot use it (a viewer or visitor sees only theirs)."""
-        import importlib
-
-        try:
-            page_module = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+        page_class = _page_classes().get((module, cls))
+        if page_class is None:
             return PlaceholderPage(label, later)
-        page_class = getattr(page_module, cls)
         needed: tuple[Permission, ...] = getattr(page_class, "required_permissions", ())
         if needed and not any(self.ctx.actor.can(p) for p in needed):
             return None
@@ -193,3 +187,26 @@ class MainView(QWidget):
         window = self.window()
         if window is not None:
             window.setWindowTitle(self.window_title())
+
+
+def _page_classes() -> dict[tuple[str, str], Any]:
+    """Every page class by (module, class): imported when the pages are built."""
+    from ui.pages.backups import BackupsPage
+    from ui.pages.events import EventsPage
+    from ui.pages.home import HomePage
+    from ui.pages.members import MembersPage
+    from ui.pages.partners import PartnersPage
+    from ui.pages.reports import ReportsPage
+    from ui.pages.sync import SyncPage
+    from ui.pages.watch import WatchPage
+
+    return {
+        ("ui.pages.home", "HomePage"): HomePage,
+        ("ui.pages.members", "MembersPage"): MembersPage,
+        ("ui.pages.events", "EventsPage"): EventsPage,
+        ("ui.pages.watch", "WatchPage"): WatchPage,
+        ("ui.pages.partners", "PartnersPage"): PartnersPage,
+        ("ui.pages.reports", "ReportsPage"): ReportsPage,
+        ("ui.pages.sync", "SyncPage"): SyncPage,
+        ("ui.pages.backups", "BackupsPage"): BackupsPage,
+    }

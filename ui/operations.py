@@ -39,8 +39,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui import fit
 
 # The size the pages are laid out for at 100 % text; a smaller screen opens maximised.

@@ -13,8 +13,8 @@ import platformdirs
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-# The same defaults as app.database (DEFAULT_FILENAME, default_database_path), repeated
-# because importing app.database pulls in SQLAlchemy before the window's first paint.
+# The same defaults as app.storage.database (DEFAULT_FILENAME, default_database_path), repeated
+# because importing app.storage.database pulls in SQLAlchemy before the window's first paint.
 # tests/gui/test_single_instance.py checks that the two agree.
 APP_NAME = "Tsunagu"
 DEFAULT_FILENAME = "tsunagu.sqlite"

@@ -20,9 +20,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.errors import UserError
-from app.i18n import N_
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
+from app.core.text.kanji_numerals import postal_digits
 from app.printing.common import BLACK, new_canvas, result, style
 from app.printing.fonts import PGOTHIC, PGOTHIC_BOLD, register_family
 from app.printing.model import RenderResult
@@ -36,7 +37,6 @@ from app.printing.postcards import (
     split_address,
 )
 from app.printing.text import TextGuard, paragraph
-from app.text.kanji_numerals import postal_digits
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import TableStyle
 
-from app.dates import WEEKDAYS_JA, format_date_ja, format_fiscal_year
-from app.errors import UserError
-from app.fileio import write_atomically
-from app.i18n import gettext as _
+from app.core.dates import WEEKDAYS_JA, format_date_ja, format_fiscal_year
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 from app.printing.fonts import GOTHIC, GOTHIC_BOLD, PGOTHIC, PGOTHIC_BOLD, register_family
 from app.printing.model import RenderResult
+from app.storage.fileio import write_atomically
 
 CREATOR = "Tsunagu"
 
@@ -175,7 +175,7 @@ def numbered_canvas_class(
 
 
 def write_pdf(data: bytes, out: Path | None) -> Path | bytes:
-    """Write `data` to `out` through the guarded atomic writer (app/fileio.py), or return
+    """Write `data` to `out` through the guarded atomic writer (app/storage/fileio.py), or return
     the bytes when `out` is None. A failed or refused write leaves any old file untouched."""
     if out is None:
         return data

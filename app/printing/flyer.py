@@ -19,9 +19,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Image, KeepInFrame, Spacer, Table
 
-from app.errors import UserError
-from app.i18n import N_
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
     BODY_PT,

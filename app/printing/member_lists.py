@@ -14,8 +14,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table
 
-from app.i18n import N_
-from app.i18n import gettext as _
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
+from app.core.text.kana import search_fold
 from app.printing.common import (
     BLACK,
     CREATOR,
@@ -31,7 +32,6 @@ from app.printing.fonts import GOTHIC, GOTHIC_BOLD, register_family
 from app.printing.model import RenderResult
 from app.printing.rosters import NameCell, TickBox
 from app.printing.text import TextGuard, paragraph
-from app.text.kana import search_fold
 
 MARGIN = 12 * mm
 FOOTER_Y = 7 * mm

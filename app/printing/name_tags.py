@@ -11,9 +11,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.errors import UserError
-from app.i18n import N_
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import N_
+from app.core.i18n import gettext as _
 from app.printing.common import BLACK, new_canvas, result
 from app.printing.fonts import PGOTHIC, PGOTHIC_BOLD
 from app.printing.model import Attendee, EventSheet, RenderResult

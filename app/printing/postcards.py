@@ -19,13 +19,13 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
+from app.core.text.kanji_numerals import postal_digits, vertical_address
 from app.printing.common import BLACK, new_canvas, result
 from app.printing.fonts import GOTHIC, register_family
 from app.printing.model import RenderResult
 from app.printing.text import TextGuard
 from app.printing.vertical import column_height, draw_column
-from app.text.kanji_numerals import postal_digits, vertical_address
 
 CARD = (100 * mm, 148 * mm)
 

@@ -21,7 +21,7 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.rl_config import _FUZZ
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.printing.fonts import FALLBACK, fallback_charset, font_charset, register_fallback
 
 # A line must not END with one of these (行末禁則). ReportLab's wordWrap="CJK" only knows the

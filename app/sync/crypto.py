@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app.errors import UserError
-from app.fileio import read_file, write_atomically
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
+from app.storage.fileio import read_file, write_atomically
 
 KEY_SIZE = 32
 

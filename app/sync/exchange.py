@@ -28,13 +28,14 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from app.backup import backup_before_change
-from app.clock import Stamp
-from app.context import Context, Permission
-from app.database import Database
-from app.errors import UserError
-from app.fileio import read_file, write_atomically
-from app.i18n import gettext as _
+from app.backups import backup_before_change
+from app.core.clock import Stamp
+from app.core.context import Context, Permission
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
+from app.storage.database import Database
+from app.storage.fileio import read_file, write_atomically
+from app.storage.takeout import export_transaction, record_take_out
 from app.sync.crypto import PartyKeys, PartyPublic
 from app.sync.merge import MergeResult, merge_rows
 from app.sync.package import (
@@ -58,7 +59,6 @@ from app.sync.rows import (
     travelling_columns,
     version_node,
 )
-from app.takeout import export_transaction, record_take_out
 from db import migrate
 from db.models import SYNCED_MODELS, Chapter, Conflict, LocalMeta, Setting, SyncPeer
 
@@ -661,7 +661,7 @@ def apply_package(ctx: Context, s: Session, package: ReadPackage) -> ImportResul
 def finish_import(db: Database, s: Session) -> None:
     """After commit: the open database's clock uses the node id the import took, if any, and
     references to members merged elsewhere follow the merge (local edits that travel on)."""
-    from app.duplicates import follow_merges
+    from app.roster.duplicates import follow_merges
 
     new_node = s.info.pop("sync_new_node", None)
     if new_node:
@@ -897,7 +897,7 @@ def table_label(table: str) -> str:
 
 def _row_label(s: Session, table: str, data: Mapping[str, Any]) -> str:
     """How a list names a conflict's record: by its name, a visit by person and time."""
-    from app.sync import labels  # the word tables of every area, only when conflicts show
+    from app.sync import labels
 
     title = labels.record_title(s, table, data)
     if title:
@@ -1089,6 +1089,6 @@ def join(ctx: Context, setup_path: str | Path, code: str) -> JoinResult:
 
 
 def _reserve(s: Session) -> int:
-    from app.database import next_sequence
+    from app.storage.database import next_sequence
 
     return next_sequence(s, 1)

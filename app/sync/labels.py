@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Table, select
 
-from app.context import Context, Permission
-from app.dates import format_date
-from app.events import (
+from app.core.context import Context, Permission
+from app.core.dates import format_date
+from app.core.i18n import N_, current_language
+from app.core.i18n import gettext as _
+from app.events.vocabulary import (
     KINDS,
     PARTNER_ROLES,
     QUANTITY_UNITS,
@@ -22,12 +24,10 @@ from app.events import (
     STATUSES,
     theme_label,
 )
-from app.i18n import N_, current_language
-from app.i18n import gettext as _
 from app.partners import ORGANISATION_KINDS
 from app.sync.rows import TABLES
-from app.visits import CONTACT_RESULTS, OUTCOMES, sign_labels
-from app.watch import END_REASONS, HOUSEHOLDS, METHODS, REFERRAL_KINDS
+from app.watch.people import END_REASONS, HOUSEHOLDS, METHODS, REFERRAL_KINDS
+from app.watch.signs import CONTACT_RESULTS, OUTCOMES, sign_labels
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

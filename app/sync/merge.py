@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from app.database import Database, next_sequence
+from app.storage.database import Database, next_sequence
 from app.sync.rows import BASE_KEY, TABLES, content_columns, loser_json, version_node
 from db.models import Conflict
 

@@ -39,8 +39,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 from app.sync.crypto import KEY_SIZE, PartyKeys, PartyPublic
 
 MAGIC = b"TSUNAGU-PKG"

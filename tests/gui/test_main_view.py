@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from app import chapter as chapter_service
-from app import i18n
-from app.context import Context
+from app.core import i18n
+from app.core.context import Context
+from app.storage import chapter as chapter_service
 from ui.dialogs.settings import SettingsDialog
 from ui.main_view import MainView
 from ui.pages.members import MembersPage
@@ -84,7 +84,7 @@ def test_smoke_start_prints_first_paint() -> None:
 
 def test_the_first_paint_loads_no_data_layer() -> None:
     # The smoke start quits at its first paint, so what is loaded afterwards is what was
-    # loaded before it. (A crash dialog importing app.context once pulled SQLAlchemy in.)
+    # loaded before it. (A crash dialog importing app.core.context once pulled SQLAlchemy in.)
     script = (
         "import sys, time; from ui.launch import run_window; "
         "code = run_window(['--smoke'], time.perf_counter()); "
@@ -105,7 +105,7 @@ def test_the_first_paint_loads_no_data_layer() -> None:
 
 
 def test_a_viewer_sees_only_the_pages_of_the_role(qtbot: QtBot, demo_ctx: Context) -> None:
-    from app.context import Actor
+    from app.core.context import Actor
 
     # Issue 13.5: the pages a role cannot use are left out, not shown as dead ends.
     viewer = Context(demo_ctx.db, Actor("viewer", "viewer"))

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app import accounts, crash
-from app.chapter import set_up_chapter
-from app.context import Context
-from app.errors import UserError
-from app.members import MemberInput, add_member, count_members, search_ids
+from app import accounts
+from app.core.context import Context
+from app.core.errors import UserError
+from app.roster.members import MemberInput, add_member, count_members, search_ids
+from app.storage import crash
+from app.storage.chapter import set_up_chapter
 from tests.gui.ime import answer_next_message_box
 from tests.gui.waiting import outcome, settle
 from ui import crash_dialog

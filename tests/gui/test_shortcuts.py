@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.context import Context
+from app.core.context import Context
 from ui import gallery
 from ui.loader import Session
 from ui.shell import Shell
@@ -77,7 +77,7 @@ def test_no_shortcut_is_ambiguous_on_any_page_or_dialog(qtbot: QtBot, demo_ctx: 
 
 
 def test_the_window_shows_who_is_logged_in_and_their_role(qtbot: QtBot, demo_ctx: Context) -> None:
-    from app.context import VIEWER, Actor
+    from app.core.context import VIEWER, Actor
 
     shell = Shell()
     qtbot.addWidget(shell)

@@ -40,7 +40,7 @@ def guard(tmp_path: Path) -> Iterator[SingleInstance]:
 
 
 def test_defaults_agree_with_the_data_layer() -> None:
-    from app.database import DEFAULT_FILENAME, default_database_path
+    from app.storage.database import DEFAULT_FILENAME, default_database_path
     from ui.dialogs.settings import DATA_FOLDER_KEY
 
     assert single_instance.DEFAULT_FILENAME == DEFAULT_FILENAME
@@ -97,7 +97,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QLocalServer
-from app.filelock import FileLock
+from app.storage.filelock import FileLock
 app = QCoreApplication([])
 lock = FileLock(Path(sys.argv[2]))
 lock.acquire()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.database import APP_NAME
+from app.storage.database import APP_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 ISS = ROOT / "installer" / "tsunagu.iss"

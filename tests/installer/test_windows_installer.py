@@ -22,7 +22,9 @@ def _missing() -> str:
     """Why the check cannot run here, or "" when it can."""
     iscc = os.environ.get("TSUNAGU_ISCC", "")
     if shutil.which("wine") is None:
-        return "wine is not installed (Debian: dpkg --add-architecture i386; apt-get install wine32)"
+        return (
+            "wine is not installed (Debian: dpkg --add-architecture i386; apt-get install wine32)"
+        )
     if not iscc or not Path(iscc).is_file():
         return "TSUNAGU_ISCC does not name Inno Setup's ISCC.exe (npm package innosetup-compiler)"
     if not os.environ.get("DISPLAY") and shutil.which("xvfb-run") is None:
@@ -47,7 +49,10 @@ def stand_in_bundle(where: Path) -> Path:
 def run_check(tmp_path: Path, iss: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", str(CHECK), "--bundle", str(stand_in_bundle(tmp_path)), "--iss", str(iss)],
-        capture_output=True, text=True, timeout=900, check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
 
 
@@ -80,7 +85,8 @@ def test_a_script_that_deletes_the_data_folder_fails_the_check(tmp_path: Path) -
     text = ISS.read_text(encoding="utf-8-sig")
     assert "[UninstallDelete]\n" in text
     text = text.replace(
-        "[UninstallDelete]\n", '[UninstallDelete]\nType: filesandordirs; Name: "{localappdata}\\Tsunagu"\n'
+        "[UninstallDelete]\n",
+        '[UninstallDelete]\nType: filesandordirs; Name: "{localappdata}\\Tsunagu"\n',
     )
     broken.write_text(text, encoding="utf-8-sig")
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app import events
-from app.context import Context
+from app.core.context import Context
 from db.models import Member
 from tests.perf.test_roster_perf import fill
 

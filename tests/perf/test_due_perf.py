@@ -6,7 +6,7 @@ other benchmarks: a shared or busy machine says nothing about the code). A bare
 `SELECT count(*) FROM visits`, the last-contact query alone and the process's CPU time are
 printed beside it, so a slow or busy machine shows for what it is.
 
-due_list works from per-person facts cached for the open database (app/visits.py `_DueFacts`):
+due_list works from per-person facts cached for the open database (app/watch/visits.py `_DueFacts`):
 printed are the uncached computation (`_fresh_due_list`, what every call cost before), the
 first call that builds the facts (cold), repeated calls (warm), and a call after each new
 visit (the facts brought forward from the change feed). What is asserted: the cached list
@@ -28,18 +28,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from app import visits
-from app.chapter import set_up_chapter
-from app.context import Actor, Context
-from app.database import open_database
-from app.visits import (
-    OVERDUE,
-    VisitInput,
-    _fresh_due_list,
-    _last_contact_column,
-    _visits_changed_since,
-    due_list,
-)
+from app.core.context import Actor, Context
+from app.storage.chapter import set_up_chapter
+from app.storage.database import open_database
+from app.watch import visits
+from app.watch.due import _fresh_due_list, _last_contact_column, _visits_changed_since, due_list
+from app.watch.signs import OVERDUE
+from app.watch.visits_log import VisitInput
 from db.models import Member, Visit, WatchAssignment, WatchedPerson
 
 PEOPLE = 10_000

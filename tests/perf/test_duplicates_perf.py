@@ -13,11 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from app import duplicates
-from app.chapter import set_up_chapter
-from app.context import Context
-from app.database import open_database
-from app.members import _derived
+from app.core.context import Context
+from app.roster import duplicates
+from app.roster.members import _derived
+from app.storage.chapter import set_up_chapter
+from app.storage.database import open_database
 from db.models import Member
 
 MEMBERS = 100_000

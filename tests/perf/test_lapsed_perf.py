@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from app import attendance
-from app.chapter import set_up_chapter
-from app.context import Context
-from app.database import open_database
+from app.core.context import Context
+from app.events import attendance
+from app.storage.chapter import set_up_chapter
+from app.storage.database import open_database
 from db.models import Event, EventOccurrence, Member, Registration
 from tests.perf.test_roster_perf import fill
 

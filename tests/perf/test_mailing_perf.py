@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from app.chapter import set_up_chapter
-from app.context import Context
-from app.database import open_database
+from app.core.context import Context
+from app.storage.chapter import set_up_chapter
+from app.storage.database import open_database
 from db.models import Member
 from tests.perf.test_roster_perf import fill
 

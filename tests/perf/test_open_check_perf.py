@@ -4,7 +4,7 @@ Run: .venv/bin/pytest tests/perf/test_open_check_perf.py -s -o addopts="" -p no:
 Prints, per roster size and for an encrypted and a plain file: no check (one page read),
 quick_check, integrity_check and cipher_integrity_check, warm (median of 3) and cold (page
 cache dropped first, when the test may do so: root on Linux), then the whole log-in with
-the check app/database.py chooses. Asserts nothing about time.
+the check app/storage/database.py chooses. Asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 import sqlcipher3
 
 from app import accounts
-from app.chapter import set_up_chapter
-from app.database import check_intact, readonly_uri
+from app.storage.chapter import set_up_chapter
+from app.storage.database import check_intact, readonly_uri
 from db.engine import key_pragma
 from tests.perf.test_roster_perf import fill
 

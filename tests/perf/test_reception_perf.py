@@ -17,8 +17,8 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app import events
-from app.context import Context
-from app.demo import FAMILY, GIVEN_F, GIVEN_M
+from app.core.context import Context
+from app.setup.demo import FAMILY, GIVEN_F, GIVEN_M
 from tests.gui.ime import type_text
 from ui.dialogs.reception import ReceptionDialog
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from app.context import Context
-from app.demo import fictional_members
-from app.members import _derived, import_members, normalise_input, search_ids
+from app.core.context import Context
+from app.roster.members import _derived, import_members, normalise_input, search_ids
+from app.setup.demo import fictional_members
 from db.models import Member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,18 +33,57 @@ def fill(ctx: Context, count: int, chapters: int = 1) -> None:
     rows = []
     for i, person in enumerate(people):
         data = normalise_input(person)
-        row = Member(**{k: getattr(data, k) for k in (
-            "family_name", "given_name", "family_kana", "given_kana", "coop", "postal_code",
-            "address", "phone", "mobile", "email")})
+        row = Member(
+            **{
+                k: getattr(data, k)
+                for k in (
+                    "family_name",
+                    "given_name",
+                    "family_kana",
+                    "given_kana",
+                    "coop",
+                    "postal_code",
+                    "address",
+                    "phone",
+                    "mobile",
+                    "email",
+                )
+            }
+        )
         row.member_number = f"{i:08d}"
         _derived(row)
-        rows.append({c: getattr(row, c) for c in (
-            "family_name", "given_name", "family_kana", "given_kana", "reading_key", "search_text",
-            "member_number", "coop", "postal_code", "address", "phone", "mobile", "email")}
-            | {"id": f"{i:08d}-0000-4000-8000-000000000000", "version": "", "local_seq": i,
-               "deleted": False, "status": "active", "roles": [], "note": "",
-               "consent_contact": False, "consent_photo": False,
-               "chapter_id": ctx.db.chapter_id if i % chapters == 0 else f"chapter-{i % chapters}"})
+        rows.append(
+            {
+                c: getattr(row, c)
+                for c in (
+                    "family_name",
+                    "given_name",
+                    "family_kana",
+                    "given_kana",
+                    "reading_key",
+                    "search_text",
+                    "member_number",
+                    "coop",
+                    "postal_code",
+                    "address",
+                    "phone",
+                    "mobile",
+                    "email",
+                )
+            }
+            | {
+                "id": f"{i:08d}-0000-4000-8000-000000000000",
+                "version": "",
+                "local_seq": i,
+                "deleted": False,
+                "status": "active",
+                "roles": [],
+                "note": "",
+                "consent_contact": False,
+                "consent_photo": False,
+                "chapter_id": ctx.db.chapter_id if i % chapters == 0 else f"chapter-{i % chapters}",
+            }
+        )
     with ctx.db.transaction() as s:
         s.execute(insert(Member), rows)
 
@@ -68,15 +107,20 @@ def test_search_over_100k_members(ctx: Context) -> None:
     ms = timed(lambda: search_ids(ctx, ""))
     print(f"  (all, ordered)  {N:6,} ids   {ms:7.1f} ms")
     with ctx.db.engine.connect() as conn:
-        base = timed(lambda: conn.exec_driver_sql(
-            "SELECT id FROM members WHERE search_text LIKE '%たかはし%'").fetchall())
+        base = timed(
+            lambda: conn.exec_driver_sql(
+                "SELECT id FROM members WHERE search_text LIKE '%たかはし%'"
+            ).fetchall()
+        )
     print(f"  baseline: bare LIKE scan in SQLite {base:.1f} ms")
-    from app.members import MemberInput, add_member
+    from app.roster.members import MemberInput, add_member
 
     add_member(ctx, MemberInput(family_name="新人", family_kana="シンジン"))
     t = time.perf_counter()
     search_ids(ctx, "しんじん")
-    print(f"  first search after an edit (search index rebuilt): {(time.perf_counter() - t) * 1000:.0f} ms")
+    print(
+        f"  first search after an edit (search index rebuilt): {(time.perf_counter() - t) * 1000:.0f} ms"
+    )
 
 
 def test_search_within_one_chapter_at_hq(ctx: Context) -> None:
@@ -96,24 +140,34 @@ def test_import_10k_cp932(ctx: Context, tmp_path: Path) -> None:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(["氏名", "フリガナ", "組合員番号", "郵便番号", "住所", "電話番号"])
         for i, m in enumerate(fictional_members(10_000, seed=11)):
-            w.writerow([f"{m.family_name}　{m.given_name}", f"{m.family_kana} {m.given_kana}",
-                        f"{i:08d}", m.postal_code.replace("-", ""), m.address, m.phone])
+            w.writerow(
+                [
+                    f"{m.family_name}　{m.given_name}",
+                    f"{m.family_kana} {m.given_kana}",
+                    f"{i:08d}",
+                    m.postal_code.replace("-", ""),
+                    m.address,
+                    m.phone,
+                ]
+            )
     t = time.perf_counter()
     report = import_members(ctx, path)
     first = time.perf_counter() - t
     t = time.perf_counter()
     again = import_members(ctx, path)
     second = time.perf_counter() - t
-    print(f"\nimport 10,000-row cp932 CSV: {first:.2f} s (added {report.added}); "
-          f"re-import {second:.2f} s (unchanged {again.unchanged}); file {path.stat().st_size:,} bytes")
+    print(
+        f"\nimport 10,000-row cp932 CSV: {first:.2f} s (added {report.added}); "
+        f"re-import {second:.2f} s (unchanged {again.unchanged}); file {path.stat().st_size:,} bytes"
+    )
     del rng
 
 
 def test_parse_10k_cp932_beside_bare_reader(tmp_path: Path) -> None:
     """parse_roster on the 13-column roster of the default run's test, beside csv.reader
     decoding the same file (the floor no parser can go under), CPU medians of three."""
-    from app.roster_files import parse_roster
-    from tests.app.test_roster_files import write_big_cp932_csv
+    from app.roster.files import parse_roster
+    from tests.app.roster.test_roster_files import write_big_cp932_csv
 
     path = write_big_cp932_csv(tmp_path / "big.csv", 10_000)
 
@@ -134,14 +188,17 @@ def test_parse_10k_cp932_beside_bare_reader(tmp_path: Path) -> None:
             cpu.append(time.process_time() - started)
         figures[name] = statistics.median(cpu)
     ratio = figures["parse_roster"] / figures["bare csv.reader"]
-    print("\n10,000-row cp932 CSV: " + ", ".join(f"{k} {v * 1000:.0f} ms CPU" for k, v in figures.items())
-          + f" ({ratio:.1f}x)")
+    print(
+        "\n10,000-row cp932 CSV: "
+        + ", ".join(f"{k} {v * 1000:.0f} ms CPU" for k, v in figures.items())
+        + f" ({ratio:.1f}x)"
+    )
 
 
 def test_member_list_memory_at_100k(tmp_path: Path) -> None:
     """A child process opens 100,000 members in the Qt list and scrolls it; prints peak RSS."""
-    from app.chapter import set_up_chapter
-    from app.database import open_database
+    from app.storage.chapter import set_up_chapter
+    from app.storage.database import open_database
 
     db = open_database(tmp_path / "m.sqlite", create=True)
     ctx = Context(db)
@@ -165,10 +222,10 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 base = rss_kb()
-from app.context import Context
-from app.database import open_database
+from app.core.context import Context
+from app.storage.database import open_database
 from ui.pages.members import MembersPage
-db = open_database({str(tmp_path / 'm.sqlite')!r})
+db = open_database({str(tmp_path / "m.sqlite")!r})
 ctx = Context(db)
 before = rss_kb()
 t = time.perf_counter()
@@ -186,12 +243,16 @@ scrolled = time.perf_counter() - t
 peak = rss_kb()
 print(f"{{base/1024:.0f}} {{before/1024:.0f}} {{peak/1024:.0f}} {{opened*1000:.0f}} {{scrolled*1000:.0f}} {{page.model.rowCount()}}")
 """)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     base, before, peak, opened, scrolled, rows = done.stdout.split()[-6:]
-    print(f"\nmember list at {int(rows):,} rows: Qt app alone {base} MB; with the data layer "
-          f"{before} MB; peak with the page open and scrolled top to bottom {peak} MB (max RSS); "
-          f"page open {opened} ms; 400 scroll steps {scrolled} ms")
+    print(
+        f"\nmember list at {int(rows):,} rows: Qt app alone {base} MB; with the data layer "
+        f"{before} MB; peak with the page open and scrolled top to bottom {peak} MB (max RSS); "
+        f"page open {opened} ms; 400 scroll steps {scrolled} ms"
+    )
 
 
 def test_cold_start_to_first_paint() -> None:
@@ -199,8 +260,10 @@ def test_cold_start_to_first_paint() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     ours, plain = [], []
     for _ in range(5):
-        for cmd, out in (([sys.executable, str(ROOT / "main.py"), "--smoke"], ours),
-                         ([sys.executable, str(bare)], plain)):
+        for cmd, out in (
+            ([sys.executable, str(ROOT / "main.py"), "--smoke"], ours),
+            ([sys.executable, str(bare)], plain),
+        ):
             t = time.perf_counter()
             done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
             wall = (time.perf_counter() - t) * 1000
@@ -209,8 +272,8 @@ def test_cold_start_to_first_paint() -> None:
             out.append((reported, wall))
     o = statistics.median(r for r, _ in ours)
     p = statistics.median(r for r, _ in plain)
-    print(f"\ncold start to first paint (median of 5): Tsunagu {o:.0f} ms, bare PySide6 window "
-          f"{p:.0f} ms, ratio {o / p:.2f}x (process wall time {statistics.median(w for _, w in ours):.0f} "
-          f"vs {statistics.median(w for _, w in plain):.0f} ms)")
-
-
+    print(
+        f"\ncold start to first paint (median of 5): Tsunagu {o:.0f} ms, bare PySide6 window "
+        f"{p:.0f} ms, ratio {o / p:.2f}x (process wall time {statistics.median(w for _, w in ours):.0f} "
+        f"vs {statistics.median(w for _, w in plain):.0f} ms)"
+    )

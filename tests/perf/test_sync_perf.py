@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.clock import Stamp
-from app.context import Context
-from app.database import open_database
-from app.hq import add_chapter, hq_import, hq_init
+from app.core.clock import Stamp
+from app.core.context import Context
+from app.storage.database import open_database
 from app.sync.crypto import read_setup
 from app.sync.exchange import KIND_FROM_CHAPTER, PAYLOAD_FORMAT, SCHEMA_VERSION, own_keys
+from app.sync.hq import add_chapter, hq_import, hq_init
 from app.sync.package import seal
 from app.sync.rows import TABLES, row_from_json, travelling_columns
 from tests.app.sync.conftest import fresh_postgres

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 
 if TYPE_CHECKING:
-    from app.about import AboutInfo
+    from app.setup.about import AboutInfo
 
 
 class AboutDialog(BaseDialog):
@@ -69,7 +69,7 @@ class AboutDialog(BaseDialog):
 
 def open_about(parent: QWidget, data_location: str) -> AboutDialog | None:
     """Build the About box through an Operation (it reads the postal table and the notices)."""
-    from app import about
+    from app.setup import about
     from ui.operations import Operation
 
     return Operation(

@@ -22,16 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, members
-from app.context import ROLES, VISITOR, Permission, role_label
-from app.i18n import gettext as _
+from app import accounts
+from app.core.context import ROLES, VISITOR, Permission, role_label
+from app.core.i18n import gettext as _
+from app.roster import members
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.dialogs.first_start import recovery_key_label
 from ui.dialogs.login import enlarge
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class RecoveryKeyDialog(BaseDialog):

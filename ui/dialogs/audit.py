@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audit import AuditView, read_audit
-from app.dates import show_date
-from app.i18n import gettext as _
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
+from app.storage.audit import AuditView, read_audit
 from ui.dialogs.base import BaseDialog
 from ui.tables import fit_table
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 # Enough for months of a chapter's use; older entries stay in the database.
 SHOWN = 5000

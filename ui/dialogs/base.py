@@ -9,15 +9,15 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui import fit
 from ui.operations import Operation
 from ui.operations import show_error as _show_error
 
 if TYPE_CHECKING:
     # Type-only: the crash dialog imports this module before the first paint, and
-    # app.context at run time would load the data layer with it.
-    from app.context import Context
+    # app.core.context at run time would load the data layer with it.
+    from app.core.context import Context
 
 In = TypeVar("In")  # a form's service input
 Out = TypeVar("Out")  # what the service gives back

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.sync import exchange, labels
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class ConflictDialog(BaseDialog):

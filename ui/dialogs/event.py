@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import events, partners
-from app.dates import fiscal_year
-from app.events import EventInput, OccurrenceInput, PartnerLink
-from app.i18n import gettext as _
+from app.core.dates import fiscal_year
+from app.core.i18n import gettext as _
+from app.events.views import EventInput, OccurrenceInput, PartnerLink
 from ui import files
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import short_when
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
-    from app.events import EventView
+    from app.core.context import Context
+    from app.events.views import EventView
 
 ROLE = Qt.ItemDataRole.UserRole
 

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import events, members
-from app.events import GuestInput, RegistrationView
-from app.i18n import gettext as _
+from app import events
+from app.core.i18n import gettext as _
+from app.events.views import GuestInput, RegistrationView
+from app.roster import members
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.keys import shortcut
 from ui.models.member_table import MemberTableModel
@@ -28,7 +29,7 @@ from ui.tables import fit_table
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class RegisterDialog(BaseDialog):

@@ -21,17 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, demo, i18n
-from app import chapter as chapter_service
-from app.context import role_label
-from app.i18n import gettext as _
+from app import accounts
+from app.core import i18n
+from app.core.context import role_label
+from app.core.i18n import gettext as _
+from app.setup import demo
+from app.storage import chapter as chapter_service
 from ui.dialogs.base import BaseDialog
 from ui.language import apply_language
 from ui.operations import Operation
 from ui.style import apply_text_scale
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 WELCOME, ACCOUNT, RECOVERY, DEMO_ACCOUNTS = range(4)
 

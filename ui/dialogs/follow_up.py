@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import visits, watch
-from app.i18n import gettext as _
+from app import watch
+from app.core.i18n import gettext as _
+from app.watch import visits
 from ui.dialogs.base import BaseDialog
 from ui.dialogs.visit import fill_combo, pydatetime, qdatetime
 from ui.keys import shortcut
@@ -30,7 +31,7 @@ from ui.operations import Operation
 from ui.widgets.date_field import DateTimeField
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 OTHER = "__other__"
 

@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import attendance, events
-from app.i18n import gettext as _
+from app import events
+from app.core.i18n import gettext as _
+from app.events import attendance
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import Column, RowTableModel
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 COLUMNS: list[Column[attendance.LapsedMember]] = [
     Column(lambda: _("Name"), lambda r: r.name),

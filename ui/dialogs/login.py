@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts
-from app.context import Actor, Context
-from app.errors import DamagedDatabase
-from app.i18n import gettext as _
+from app.core.context import Actor, Context
+from app.core.errors import DamagedDatabase
+from app.core.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.errors import UserError
+    from app.core.errors import UserError
 
 # Log-in text is larger than the rest: it is read by people of every eyesight, often hurried.
 TEXT_FACTOR = 1.4
@@ -116,7 +116,7 @@ class LoginDialog(BaseDialog):
     @classmethod
     def for_start(cls, path: Path, parent: QWidget | None = None) -> LoginDialog:
         """The log-in that opens the database at `path`; `context` is the result."""
-        from app import backup
+        from app import backups as backup
 
         return cls(
             lambda n, p: accounts.login(path, n, p, via="window"),

@@ -24,15 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import households, mailing
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
+from app.printing import mailing
 from app.printing.address_labels import SHEETS
+from app.roster import households
 from ui.dialogs.base import BaseDialog
 from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
 from ui.operations import Operation, show_error
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 LABELS, POSTCARDS, ROSTER, CALL_LIST = "labels", "postcards", "roster", "call_list"
 EVERYONE, GROUPS, EVENT = "everyone", "groups", "event"

@@ -23,17 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import attendance, postal
-from app.context import Permission
-from app.duplicates import similar_members
-from app.errors import PermissionDenied, UserError
-from app.i18n import gettext as _
-from app.members import MemberInput, MemberView, add_member, get_member, update_member
+from app.core import postal
+from app.core.context import Permission
+from app.core.errors import PermissionDenied, UserError
+from app.core.i18n import gettext as _
+from app.events import attendance
+from app.roster.duplicates import similar_members
+from app.roster.members import MemberInput, MemberView, add_member, get_member, update_member
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class MemberDialog(BaseDialog):

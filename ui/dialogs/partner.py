@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import partners
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.partners import LecturerInput, LecturerView, OrganisationInput, OrganisationView
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.widgets.person_name import PersonNameFields
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class OrganisationDialog(BaseDialog):

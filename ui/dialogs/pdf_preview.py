@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
-from app.fileio import write_atomically
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
+from app.storage.fileio import write_atomically
 from ui import files
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import events
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
 from ui.models.event_table import short_when
@@ -37,8 +37,8 @@ from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, connect_reading
 
 if TYPE_CHECKING:
-    from app.context import Context
-    from app.events import RegistrationView
+    from app.core.context import Context
+    from app.events.views import RegistrationView
 
 T = TypeVar("T")
 

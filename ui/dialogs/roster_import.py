@@ -17,14 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import members, roster_files
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
+from app.roster import files as roster_files
+from app.roster import members
 from ui.dialogs.base import BaseDialog
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
-    from app.errors import UserError
+    from app.core.context import Context
+    from app.core.errors import UserError
 
 
 class RosterImportDialog(BaseDialog):

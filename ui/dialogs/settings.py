@@ -20,17 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import chapter as chapter_service
-from app import dates
-from app.context import Permission
-from app.i18n import gettext as _
+from app.core import dates
+from app.core.context import Permission
+from app.core.i18n import gettext as _
+from app.storage import chapter as chapter_service
 from ui.dialogs.base import BaseDialog
 from ui.language import apply_language
 from ui.operations import Operation
 from ui.style import apply_text_scale
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 DATA_FOLDER_KEY = "database_folder"
 

@@ -24,16 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import visits, watch
-from app.context import Permission
-from app.i18n import gettext as _
+from app import watch
+from app.core.context import Permission
+from app.core.i18n import gettext as _
+from app.watch import visits
 from ui import fit
 from ui.dialogs.base import BaseDialog
 from ui.keys import shortcut
 from ui.widgets.date_field import DateField, DateTimeField
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 

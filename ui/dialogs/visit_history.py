@@ -15,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import visits, watch
-from app.i18n import gettext as _
+from app import watch
+from app.core.i18n import gettext as _
+from app.watch import visits
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import Column, RowTableModel, short_when
 from ui.operations import Operation
 from ui.tables import fit_table
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 VISIT_COLUMNS: list[Column[visits.VisitView]] = [
     Column(lambda: _("When"), lambda v: short_when(v.visited_at)),

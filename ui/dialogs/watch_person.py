@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import postal, watch
-from app.dates import show_date
-from app.i18n import gettext as _
+from app import watch
+from app.core import postal
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.dialogs.visit import SAVE_KEYS, fill_combo, pydate, qdate
 from ui.keys import shortcut
@@ -40,7 +41,7 @@ from ui.widgets.date_field import DateField
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class WatchPersonDialog(BaseDialog):

@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import visits, watch
-from app.dates import show_date
-from app.i18n import gettext as _
+from app import watch
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
+from app.watch import visits
 from ui.dialogs.base import BaseDialog, confirm
 from ui.dialogs.visit import fill_combo
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -8,9 +8,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.i18n import gettext as _
-from app.i18n import ngettext
-from app.visits import FOLLOW_UP, OUTCOMES, OVERDUE, DueItem, label
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
+from app.watch.due import DueItem
+from app.watch.signs import FOLLOW_UP, OUTCOMES, OVERDUE, label
 from ui.models.event_table import AnyIndex, Column, RowTableModel, short_when
 
 URGENT = QColor("#A4262C")  # dark red: 7:1 on white, readable for low vision

@@ -9,9 +9,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.dates import show_date
-from app.events import MONTHLY, EventRow
-from app.i18n import gettext as _
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
+from app.events.views import EventRow
+from app.events.vocabulary import MONTHLY
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")

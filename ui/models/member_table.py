@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.i18n import gettext as _
-from app.members import MemberRow
+from app.core.i18n import gettext as _
+from app.roster.members import MemberRow
 
 BLOCK = 200
 MAX_BLOCKS = 64  # about 13,000 rows kept; scrolling further fetches again

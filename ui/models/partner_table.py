@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.partners import LecturerView, OrganisationView
 from ui.models.event_table import Column, RowTableModel
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.events import WAITLISTED, RegistrationView
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
+from app.events.views import RegistrationView
+from app.events.vocabulary import WAITLISTED
 from ui.models.event_table import Column, RowTableModel
 
 CHECK = "✓"

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
-    from app.reports import ReportStats
+    from app.reports.results import ReportStats
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA
-from app.i18n import current_language, ngettext
-from app.i18n import gettext as _
-from app.reports import ActivityGroup, ActivityRow, day_label
+from app.core.dates import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_JA
+from app.core.i18n import current_language, ngettext
+from app.core.i18n import gettext as _
+from app.reports.common import day_label
+from app.reports.results import ActivityGroup, ActivityRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # internalId of a group row; an activity row carries its group's row + 1.

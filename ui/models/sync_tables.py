@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.dates import show_when
-from app.i18n import gettext as _
+from app.core.dates import show_when
+from app.core.i18n import gettext as _
 from app.sync.exchange import ChapterStatus, ConflictView, table_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from app.i18n import gettext as _
-from app.watch import END_REASONS, HOUSEHOLDS, PersonRow, label
+from app.core.i18n import gettext as _
+from app.watch.people import END_REASONS, HOUSEHOLDS, PersonRow, label
 from ui.models.event_table import AnyIndex, Column, RowTableModel
 
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import backup
-from app.context import Permission
-from app.dates import show_date
-from app.i18n import gettext as _
+from app import backups as backup
+from app.core.context import Permission
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
 from ui import files
 from ui.dialogs.base import confirm
 from ui.operations import Operation
@@ -30,9 +30,9 @@ from ui.tables import fit_table
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.backup import BackupInfo, RestoreResult
-    from app.context import Context
-    from app.errors import UserError
+    from app.backups import BackupInfo, RestoreResult
+    from app.core.context import Context
+    from app.core.errors import UserError
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

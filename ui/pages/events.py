@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import event_print, events
-from app.context import Permission
-from app.dates import fiscal_year, show_date, show_fiscal_year
-from app.i18n import gettext as _
+from app import events
+from app.core.context import Permission
+from app.core.dates import fiscal_year, show_date, show_fiscal_year
+from app.core.i18n import gettext as _
+from app.printing import events as event_print
 from ui import files
 from ui.dialogs.base import confirm
 from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
@@ -40,8 +41,8 @@ from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.context import Context
-    from app.events import EventView
+    from app.core.context import Context
+    from app.events.views import EventView
 
 
 def _table(model: Any) -> QTableView:
@@ -439,7 +440,7 @@ class EventsPage(QWidget):
 
     def confirm_past_day(self) -> bool:
         """True to go on checking people in: at once on the day or before it; after it, once
-        asked (the check-in keeps the event's own date, app.events._check_in_time)."""
+        asked (the check-in keeps the event's own date, app.events.registrations._check_in_time)."""
         v = self.current
         if v is None:
             return False

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
-from app.context import Permission
-from app.dates import show_date
-from app.i18n import gettext as _
+from app.core.context import Permission
+from app.core.dates import show_date
+from app.core.i18n import gettext as _
 from ui.keys import shortcut
 from ui.operations import Operation
 
 if TYPE_CHECKING:
-    from app.context import Context
-    from app.errors import UserError
+    from app.core.context import Context
+    from app.core.errors import UserError
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 URGENT = QColor("#A4262C")

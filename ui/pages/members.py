@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import members
-from app.context import Permission
-from app.i18n import gettext as _
+from app.core.context import Permission
+from app.core.i18n import gettext as _
+from app.roster import members
 from ui import files
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
@@ -32,7 +32,7 @@ from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class MembersPage(QWidget):

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import partners
-from app.context import Permission
-from app.i18n import gettext as _
+from app.core.context import Permission
+from app.core.i18n import gettext as _
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.partner_table import LecturerTableModel, OrganisationTableModel
@@ -29,7 +29,7 @@ from ui.operations import Operation
 from ui.tables import fit_table
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
     from ui.models.event_table import RowTableModel
 
 

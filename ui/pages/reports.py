@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import reports
-from app.context import Permission
-from app.dates import show_fiscal_year
-from app.i18n import gettext as _
-from app.i18n import ngettext
-from app.printing_report import render_annual_report
+from app.core.context import Permission
+from app.core.dates import show_fiscal_year
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
+from app.printing.report import render_annual_report
 from ui import files
 from ui.keys import shortcut
 from ui.models.report_stats import StatsTableModel
@@ -41,7 +41,7 @@ from ui.widgets.chart import BLUE, GREEN, ORANGE, BarChart, Series
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 def summary_text(report: reports.AnnualReport) -> str:

@@ -24,17 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import hq
-from app.context import Permission
-from app.i18n import gettext as _
-from app.sync import exchange
+from app.core.context import Permission
+from app.core.i18n import gettext as _
+from app.sync import exchange, hq
 from ui import files
 from ui.models.sync_tables import ChapterStatusModel, ConflictListModel, when
 from ui.operations import Operation, show_error
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
     from app.sync.exchange import ImportResult
 
 PACKAGE_FILTER = "Tsunagu (*.tsync);;All files (*)"

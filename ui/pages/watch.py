@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import printing_watch, visits, watch
-from app.context import Permission
-from app.dates import fiscal_year, show_fiscal_year
-from app.i18n import gettext as _
+from app import watch
+from app.core.context import Permission
+from app.core.dates import fiscal_year, show_fiscal_year
+from app.core.i18n import gettext as _
+from app.printing import watch as printing_watch
+from app.watch import visits
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
 from ui.models.due_table import DueTableModel
@@ -37,7 +39,7 @@ from ui.widgets.chapter_filter import ChapterFilter
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 def _table(model: QAbstractItemModel) -> QTableView:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from app import chapter
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
+from app.storage import chapter
 
 if TYPE_CHECKING:
-    from app.context import Context
+    from app.core.context import Context
 
 
 class ChapterFilter(QWidget):

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import dates
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core import dates
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 from ui.keys import shortcut
 
 

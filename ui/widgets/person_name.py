@@ -6,7 +6,7 @@ from typing import TypedDict
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from ui.widgets.reading_capture import ReadingCaptureLineEdit, ReadingFollower, connect_reading
 
 

@@ -16,7 +16,7 @@ sides at once, filling the conflicts table with false conflicts and letting this
 change win over a real edit not yet synced. A row later edited on a replica still on the old
 program arrives unformatted and stays so until it is next saved here; searches ignore hyphens.
 
-The rule is written out here rather than imported from app/phone.py (db never imports app),
+The rule is written out here rather than imported from app/core/phone.py (db never imports app),
 and so that this revision does the same thing whatever that module becomes later.
 """
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 from app.printing.common import (
     date_ja,
     fee_text,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from app.errors import UserError
-from app.i18n import gettext as _
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
 from app.printing import TEMPLATES, render_flyer
 from app.printing.flyer import _Ctx, _image
 from app.printing.fonts import PGOTHIC

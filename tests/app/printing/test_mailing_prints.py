@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from app.errors import UserError
+from app.core.errors import UserError
 from app.printing.address_labels import SHEETS, render_labels, sheet_for
 from app.printing.member_lists import (
     CallEntry,

@@ -10,7 +10,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from app.errors import UserError
+from app.core.errors import UserError
 from app.printing import LABEL_LAYOUTS, render_name_tags
 from tests.app.printing.pdfcheck import (
     A4_PT,

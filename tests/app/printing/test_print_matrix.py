@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from reportlab.lib.units import mm
 
-from app import i18n
+from app.core import i18n
 from app.printing import (
     render_attendance,
     render_cafe_grid,
@@ -26,7 +26,7 @@ from app.printing import (
 )
 from app.printing.fonts import register_fonts
 from app.printing.model import WAITLISTED, Attendee, EventSheet
-from app.printing_watch import FormLabels, RoundEntry, RoundSheet, render_visit_forms
+from app.printing.watch import FormLabels, RoundEntry, RoundSheet, render_visit_forms
 from tests.app.printing.pdfcheck import attendees, reader, rules, seed_sheet, squash
 
 # The marks that may hang past a line end (ぶら下げ), as app.printing.text.HANGING.
@@ -368,7 +368,8 @@ def test_annual_report_in_the_matrix(
     size: str, lang: str, language: Callable[[str], None], demo_ctx: Any, ctx: Any
 ) -> None:
     from app import reports
-    from app.printing_report import MARGIN, render_annual_report
+    from app.printing.report import render_annual_report
+    from app.printing.report_parts import MARGIN
 
     language(lang)
     by = reports.GROUP_BY_CHAPTER if size == "by-chapter" else reports.GROUP_BY_MONTH

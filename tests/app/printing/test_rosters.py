@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.printing import Attendee, render_attendance, render_cafe_grid, render_sign_in
 from app.printing.common import people as people_count
 from app.printing.model import CANCELLED, GUEST, MEMBER, WAITLISTED

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.context import Context
-from app.i18n import current_language, set_language
+from app.core.context import Context
+from app.core.i18n import current_language, set_language
 from app.sync.crypto import PartyKeys, generate_party
 
 
@@ -88,8 +88,8 @@ class World:
     """One headquarters and its chapters, each a real database, exchanging real package files."""
 
     def __init__(self, folder: Path, hq_location: str | None = None) -> None:
-        from app.database import open_database
-        from app.hq import hq_init
+        from app.storage.database import open_database
+        from app.sync.hq import hq_init
 
         self.folder = folder
         self.hq = Context(open_database(hq_location or str(folder / "hq.sqlite"), create=True))
@@ -99,9 +99,9 @@ class World:
         self._n = 0
 
     def add_chapter(self, name: str, location: Path | None = None) -> Context:
-        from app.database import open_database
-        from app.hq import add_chapter
+        from app.storage.database import open_database
         from app.sync.exchange import join
+        from app.sync.hq import add_chapter
 
         new = add_chapter(self.hq, name, self.folder / f"{name}.setup")
         db = open_database(location or self.folder / f"{name}.sqlite", create=True)
@@ -123,14 +123,14 @@ class World:
         return path
 
     def hq_export(self, name: str, *, full: bool = False) -> Path:
-        from app.hq import hq_export
+        from app.sync.hq import hq_export
 
         path = self.path(f"to-{name}")
         hq_export(self.hq, name, path, full=full)
         return path
 
     def hq_import(self, *paths: Path) -> Any:
-        from app.hq import hq_import
+        from app.sync.hq import hq_import
 
         return hq_import(self.hq, list(paths))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UserError
+from app.core.errors import UserError
 from app.sync import crypto
 from app.sync.crypto import (
     CODE_ALPHABET,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.context import Context
-from app.database import open_database
-from app.errors import UserError
+from app.core.context import Context
+from app.core.errors import UserError
+from app.storage.database import open_database
 from app.sync import exchange
 from app.sync.exchange import sync_status
 from db.models import Conflict, Member, Organisation, TakeOutLog, Visit, WatchedPerson
@@ -115,8 +115,8 @@ def test_every_package_is_in_the_take_out_log(world: World) -> None:
 
 
 def test_join_keeps_existing_data_and_makes_it_the_chapters(tmp_path: Path) -> None:
-    from app.chapter import set_up_chapter
-    from app.hq import add_chapter
+    from app.storage.chapter import set_up_chapter
+    from app.sync.hq import add_chapter
 
     world = World(tmp_path)
     try:
@@ -544,7 +544,7 @@ def test_a_chapters_edit_of_a_shared_row_reaches_the_other_chapters(world: World
 
 
 def test_households_and_groups_travel_with_the_member(world: World) -> None:
-    from app import households
+    from app.roster import households
 
     arakawa = world.chapters["荒川"]
     m = add(arakawa, Member, family_name="山田", given_name="花子", household="H-1", tags=["3班"])

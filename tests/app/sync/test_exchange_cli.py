@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import run
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers.cli import run_captured as cli
 
 
 def test_two_chapters_and_headquarters_by_command_line(

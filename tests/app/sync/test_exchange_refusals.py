@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from app.context import Context
-from app.errors import UserError
+from app.core.context import Context
+from app.core.errors import UserError
 from app.sync.crypto import generate_party
 from app.sync.exchange import SCHEMA_VERSION, own_keys
 from app.sync.package import open_package, seal
@@ -203,7 +203,7 @@ def test_rows_that_do_not_fit_this_schema(world: World, package: Path) -> None:
 
 
 def test_a_chapter_not_yet_joined_cannot_export(tmp_path: Path) -> None:
-    from app.database import open_database
+    from app.storage.database import open_database
     from app.sync.exchange import sync_export
 
     db = open_database(tmp_path / "alone.sqlite", create=True)

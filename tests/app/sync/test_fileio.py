@@ -1,6 +1,6 @@
-"""write_atomically and read_file (app/fileio.py): whole files or clear errors, no stray temp files.
+"""write_atomically and read_file (app/storage/fileio.py): whole files or clear errors, no stray temp files.
 
-Kept here because the sync work owns only tests/app/sync/; it mirrors app/fileio.py and
+Kept here because the sync work owns only tests/app/sync/; it mirrors app/storage/fileio.py and
 can move to tests/app/test_fileio.py.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UserError
-from app.fileio import read_file, write_atomically
+from app.core.errors import UserError
+from app.storage.fileio import read_file, write_atomically
 
 
 def _names(folder: Path) -> list[str]:

@@ -10,15 +10,17 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from app import event_print, events, members
-from app.cli import run
-from app.context import Context
-from app.database import open_database
-from app.hq import add_chapter, release_chapter
-from app.members import MemberInput
+from app import events
+from app.core.context import Context
+from app.printing import events as event_print
+from app.roster import members
+from app.roster.members import MemberInput
+from app.storage.database import open_database
 from app.sync.exchange import PackageRefused, join, sync_export, sync_status
+from app.sync.hq import add_chapter, release_chapter
 from db.models import Member, TakeOutLog
 from tests.app.sync.conftest import World
+from tests.helpers.cli import run_captured as _cli
 
 
 def _take_outs(ctx: Context) -> int:
@@ -83,12 +85,6 @@ def test_a_second_database_joined_with_the_same_setup_file_is_refused_at_headqua
     finally:
         first.db.close()
         second.db.close()
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("fault", ["wrong code", "not a setup file", "missing file"])

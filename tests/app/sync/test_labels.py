@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import i18n
-from app.context import Context
+from app.core import i18n
+from app.core.context import Context
 from app.sync import exchange, labels
 from app.sync.labels import Lookups, field_label, field_value, hidden_field
 from app.sync.rows import TABLES, content_columns, travelling_columns

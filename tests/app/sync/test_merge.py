@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, Boolean, Integer, select
 
-from app.clock import Stamp
-from app.context import Context
-from app.database import open_database
+from app.core.clock import Stamp
+from app.core.context import Context
+from app.storage.database import open_database
 from app.sync import exchange
 from app.sync.merge import MergeResult, merge_rows, upsert_statement
 from app.sync.rows import BASE_KEY, TABLES, travelling_columns

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import duplicates, events
-from app.context import Context
-from app.events import EventInput, OccurrenceInput
+from app import events
+from app.core.context import Context
+from app.events.views import EventInput, OccurrenceInput
+from app.roster import duplicates
 from db.models import Member, Registration
 from tests.app.sync.conftest import World, add
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import UserError
+from app.core.errors import UserError
 from app.sync import package as pkg
 from app.sync.crypto import PartyKeys, generate_party
 from app.sync.package import (

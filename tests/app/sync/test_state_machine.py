@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 
-from app import duplicates
-from app.context import Context
+from app.core.context import Context
+from app.roster import duplicates
 from app.sync.exchange import KIND_FROM_CHAPTER, KIND_FROM_HQ, PackageRepeated, read_package
 from db.models import Conflict, Member, Organisation
 from tests.app.sync.conftest import World
@@ -256,7 +256,7 @@ class SyncMachine(RuleBasedStateMachine):
             self.world.hq_import(parcel.path)
         else:
             self.world.chapter_import(parcel.receiver, parcel.path)
-        # The import may settle merges made apart (app/duplicates.py follow_merges): those are
+        # The import may settle merges made apart (app/roster/duplicates.py follow_merges): those are
         # the receiver's own edits, made on top of what the merge left.
         for row_id, version in self.member_versions(parcel.receiver).items():
             merged = max(before.get(row_id, ""), incoming.get(row_id, ""))

@@ -11,9 +11,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.context import Actor, Context
-from app.i18n import current_language, set_language
-from tests.app.test_chapter_filter import CHAPTERS, Fed, feed_headquarters
+from app.core.context import Actor, Context
+from app.core.i18n import current_language, set_language
+from tests.app.storage.test_chapter_filter import CHAPTERS, Fed, feed_headquarters
 from tests.gui.ime import type_text
 from ui.pages.events import EventsPage
 from ui.pages.members import MembersPage
@@ -177,7 +177,7 @@ def test_models_stay_sound_after_filtering(qtbot: QtBot, fed: Fed, qtmodeltester
 def test_a_list_offers_only_chapters_it_holds_rows_of(qtbot: QtBot, demo_ctx: Context) -> None:
     """The demo knows the seed's chapter names, but its roster is one chapter's: the
     members page offers no choice, while headquarters' pages offer both chapters."""
-    from app import chapter
+    from app.storage import chapter
 
     assert len(chapter.known_chapters(demo_ctx)) > 1
     assert len(chapter.known_chapters(demo_ctx, "members")) == 1
@@ -188,7 +188,7 @@ def test_a_list_offers_only_chapters_it_holds_rows_of(qtbot: QtBot, demo_ctx: Co
 
 
 def test_headquarters_lists_offer_the_chapters_with_rows(fed: Fed) -> None:
-    from app import chapter
+    from app.storage import chapter
 
     for area in ("members", "events", "watch"):
         assert {c.name for c in chapter.known_chapters(fed.world.hq, area)} == set(CHAPTERS)

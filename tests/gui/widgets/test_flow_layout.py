@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.context import Context
+from app.core.context import Context
 from ui.main_view import MainView
 from ui.style import apply_text_scale
 from ui.widgets.flow_layout import FlowLayout

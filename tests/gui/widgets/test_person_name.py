@@ -10,8 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from app import i18n, members
-from app.context import Context
+from app.core import i18n
+from app.core.context import Context
+from app.roster import members
 from tests.gui.ime import compose, type_text
 from ui.widgets.person_name import PersonNameFields
 

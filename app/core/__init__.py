@@ -1,0 +1,1 @@
+"""What every room uses: errors, language, dates, text, postal codes, the acting context."""

@@ -1,0 +1,1 @@
+"""Demo data, the self-test and what the program is (version, notices)."""

@@ -1,0 +1,91 @@
+"""A command imports its own group's module and no other; `--help` imports no group at all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+GROUPS = frozenset(
+    {
+        "app.cli.members",
+        "app.cli.events",
+        "app.cli.printing",
+        "app.cli.mailing",
+        "app.cli.visits",
+        "app.cli.sync",
+        "app.cli.backup",
+        "app.cli.users",
+        "app.cli.reports",
+        "app.cli.info",
+        "app.cli.settings",
+        "app.cli.gallery",
+    }
+)
+# The modules are listed at exit, so `--help` (argparse exits) is measured too.
+SCRIPT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('\\nLOADED ' + ' '.join(sorted(m for m in sys.modules"
+    " if m.startswith('app.')))))\n"
+    "from app.cli.program import run\n"
+    "sys.exit(run(sys.argv[1:]))\n"
+)
+
+
+def loaded(*args: str) -> set[str]:
+    env = dict(os.environ, TSUNAGU_LANG="en", PYTHONIOENCODING="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("LOADED ")
+    return set(last.split()[1:])
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("budget") / "c.sqlite"
+    loaded("--db", str(db), "init", "--chapter", "北区まちづくり")
+    return db
+
+
+def test_help_imports_no_group() -> None:
+    assert loaded("--help") & GROUPS == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "group"),
+    [
+        (("events", "list"), "app.cli.events"),
+        (("members", "list"), "app.cli.members"),
+        (("users", "list"), "app.cli.users"),
+        (("reports", "stats", "--fiscal-year", "2024"), "app.cli.reports"),
+    ],
+)
+def test_a_command_imports_only_its_group(
+    empty_db: Path, args: tuple[str, ...], group: str
+) -> None:
+    assert loaded("--db", str(empty_db), *args) & GROUPS == {group}
+
+
+def test_print_loads_the_groups_that_add_prints_and_no_other(empty_db: Path) -> None:
+    found = loaded("print", "--help")
+    assert found & GROUPS == {
+        "app.cli.printing",
+        "app.cli.mailing",
+        "app.cli.visits",
+        "app.cli.reports",
+    }
