@@ -181,7 +181,8 @@ def test_interrupted_conversion_is_finished_at_the_next_login(db_path: Path) -> 
     script = f"""
 import os, sys
 sys.path.insert(0, {str(ROOT)!r})
-from app import accounts, database
+from app import accounts
+from app.storage import database
 from app.core.context import Context
 def die(*args, **kwargs):
     os._exit(3)
