@@ -105,6 +105,34 @@ def set_household(ctx: Context, member_ids: Sequence[str], household: str) -> in
     return changed
 
 
+def edit_in_bulk(
+    ctx: Context,
+    member_ids: Sequence[str],
+    *,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+    household: str | None = None,
+) -> int:
+    """On a selection of members, in one transaction: add groups, take groups off, and (when
+    `household` is given) set the household number ("" takes them out). How many changed."""
+    ctx.require(Permission.ROSTER_WRITE)
+    adding, removing = clean_tags(add), set(clean_tags(remove))
+    number = None if household is None else clean_household(household)
+    if not adding and not removing and number is None:
+        raise UserError(_("Nothing to change: give groups to add or remove, or a household."))
+    changed = 0
+    with ctx.db.transaction() as s:
+        for row in _rows(s, member_ids):
+            tags = [t for t in clean_tags([*(row.tags or []), *adding]) if t not in removing]
+            before = (list(row.tags or []), row.household)
+            row.tags = tags
+            if number is not None:
+                row.household = number
+            if (row.tags, row.household) != before:
+                changed += 1
+    return changed
+
+
 def list_tags(ctx: Context) -> list[tuple[str, int]]:
     """Every tag in use with how many active members carry it, in the order of the words."""
     ctx.require(Permission.ROSTER_READ)

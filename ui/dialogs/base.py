@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
@@ -45,7 +45,14 @@ class BaseDialog(QDialog):
         """On first showing: fit the screen it opens on (every dialog, in this one place)."""
         if visible and not self._fitted:
             self._fitted = True
+            # Fitting may wrap the form in a scroll area; the field the dialog chose to start
+            # in (setFocus before showing) must still be where typing goes.
+            wanted = self.focusWidget()
             fit.fit_window(self)
+            super().setVisible(visible)
+            if wanted is not None and wanted.isVisible() and self.focusWidget() is not wanted:
+                wanted.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         super().setVisible(visible)
 
     def done(self, result: int) -> None:

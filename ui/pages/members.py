@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import Permission
 from app.core.i18n import gettext as _
-from app.roster import members
+from app.roster import households, members
 from ui import files
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
@@ -45,7 +46,7 @@ class MembersPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = MemberTableModel(
-            lambda q, r: members.search_ids(ctx, q, r, chapter_id=self.chapter_filter.chapter_id()),
+            self._search_ids,
             lambda ids: members.rows_for(ctx, ids),
             self,
         )
@@ -54,11 +55,15 @@ class MembersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.chapter_filter = ChapterFilter(ctx, area="members")
         self.show_retired = QCheckBox(_("Show retired members"))
+        self.group_filter = QComboBox()
+        self.group_filter.setAccessibleName(_("Group"))
+        self._reload_groups()
         self.count_label = QLabel("")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows at once (Shift/Ctrl) for groups and households; editing takes the current.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         # The name takes the width; status, co-op, number, phone, reading give way in turn.
         fit_table(self.table, stretch=0, secondary=[1, 3, 2, 4, 5])
@@ -70,6 +75,7 @@ class MembersPage(QWidget):
         self.export_button = QPushButton(_("Export for Excel…"))
         self.mailing_button = QPushButton(_("Labels and postcards…"))
         self.lapsed_button = QPushButton(_("Stopped coming…"))
+        self.groups_button = QPushButton(_("Groups and household…"))
         self.undo_bar = QWidget()
         self.undo_label = QLabel("")
         self.undo_button = QPushButton(_("Undo"))
@@ -86,9 +92,10 @@ class MembersPage(QWidget):
         choices = FlowLayout()
         choices.addWidget(self.chapter_filter)
         choices.addWidget(self.show_retired)
+        choices.addWidget(self.group_filter)
         top.addLayout(choices)
         buttons = FlowLayout()
-        for b in (self.add_button, self.edit_button, self.retire_button):
+        for b in (self.add_button, self.edit_button, self.retire_button, self.groups_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
@@ -117,13 +124,21 @@ class MembersPage(QWidget):
         self.export_button.clicked.connect(self.export_file)
         self.mailing_button.clicked.connect(self.open_mailing)
         self.lapsed_button.clicked.connect(self.open_lapsed)
+        self.groups_button.clicked.connect(self.edit_groups)
+        self.group_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.undo_button.clicked.connect(self.undo)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
         shortcut(self, QKeySequence("Ctrl+N"), self.add_member)
         shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
         shortcut(self.table, QKeySequence(Qt.Key.Key_Return), self.edit_member, local=True)
         writable = ctx.actor.can(Permission.ROSTER_WRITE)
-        for b in (self.add_button, self.edit_button, self.retire_button, self.import_button):
+        for b in (
+            self.add_button,
+            self.edit_button,
+            self.retire_button,
+            self.import_button,
+            self.groups_button,
+        ):
             b.setVisible(writable)
         self.export_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.mailing_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
@@ -133,6 +148,7 @@ class MembersPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         # A sync may have brought a new chapter since the page was last shown.
         self.chapter_filter.reload()
+        self._reload_groups()
         super().showEvent(event)
 
     def refresh(self) -> None:
@@ -157,6 +173,7 @@ class MembersPage(QWidget):
         selected = self.current_id() is not None
         self.edit_button.setEnabled(selected)
         self.retire_button.setEnabled(selected)
+        self.groups_button.setEnabled(selected)
         if selected:
             status = self.model.data(self.model.index(self.table.currentIndex().row(), 5))
             self.retire_button.setText(_("Reinstate") if status == _("retired") else _("Retire…"))
@@ -175,6 +192,50 @@ class MembersPage(QWidget):
         if dialog is not None:
             dialog.exec()
             dialog.deleteLater()
+
+    def _search_ids(self, query: str, include_retired: bool) -> list[str]:
+        ids = members.search_ids(
+            self.ctx, query, include_retired, chapter_id=self.chapter_filter.chapter_id()
+        )
+        tag = self.group_filter.currentData() if hasattr(self, "group_filter") else None
+        if tag:
+            carrying = households.member_ids_with_tags(self.ctx, [str(tag)])
+            ids = [i for i in ids if i in carrying]
+        return ids
+
+    def _reload_groups(self) -> None:
+        """The groups in use, to narrow the list to one (kept when it still exists)."""
+        chosen = self.group_filter.currentData()
+        found = Operation(self, lambda: households.list_tags(self.ctx)).value() or []
+        self.group_filter.blockSignals(True)
+        self.group_filter.clear()
+        self.group_filter.addItem(_("All groups"), None)
+        for tag, count in found:
+            self.group_filter.addItem(_("{tag} ({count})").format(tag=tag, count=count), tag)
+        at = self.group_filter.findData(chosen) if chosen else 0
+        self.group_filter.setCurrentIndex(max(0, at))
+        self.group_filter.blockSignals(False)
+        self.group_filter.setVisible(bool(found))
+
+    def selected_ids(self) -> list[str]:
+        """The members chosen in the list (the current one when no rows are selected)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [mid for mid in (self.model.member_id(r) for r in rows) if mid]
+        current = self.current_id()
+        return ids or ([current] if current else [])
+
+    def edit_groups(self) -> None:
+        """Add or remove groups, or set a household, for every member chosen."""
+        from ui.dialogs.groups import GroupsDialog
+
+        chosen = self.selected_ids()
+        if not chosen:
+            return
+        dialog = GroupsDialog(self.ctx, chosen, self)
+        if dialog.exec():
+            self._reload_groups()
+            self.refresh()
+        dialog.deleteLater()
 
     def open_lapsed(self) -> None:
         """The regulars who have not come for some months, to ring them."""

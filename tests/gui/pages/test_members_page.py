@@ -169,3 +169,53 @@ def test_the_form_keeps_household_and_groups_and_edits_them(qtbot: QtBot, ctx: C
     dialog.tags.setText("年賀状; 配達A")
     dialog.save()
     assert members.get_member(ctx, mid).tags == ("年賀状", "配達A")
+
+
+def test_groups_and_household_for_a_selection_then_the_list_by_group(
+    qtbot: QtBot, ctx: Context
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from app.roster import households
+    from ui.dialogs.groups import GroupsDialog
+
+    ids = [
+        members.add_member(
+            ctx,
+            members.MemberInput(
+                family_name="山田", given_name=g, family_kana="ヤマダ", given_kana=k
+            ),
+        ).id
+        for g, k in (("太郎", "タロウ"), ("花子", "ハナコ"), ("一郎", "イチロウ"))
+    ]
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.group_filter.isVisible()  # no groups yet: no empty chooser
+    selection = page.table.selectionModel()
+    for member_id in ids[:2]:
+        selection.select(
+            page.model.index(page.model.row_of(member_id), 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    assert set(page.selected_ids()) == set(ids[:2])
+    dialog = GroupsDialog(ctx, page.selected_ids(), page)
+    qtbot.addWidget(dialog)
+    dialog.add.setText("年賀状、3班")
+    dialog.set_household.setChecked(True)
+    dialog.household.setText("H-9")
+    dialog.apply()
+    assert dialog.changed == 2
+    assert {members.get_member(ctx, i).household for i in ids[:2]} == {"H-9"}
+    assert members.get_member(ctx, ids[2]).tags == ()
+    page._reload_groups()
+    page.group_filter.setCurrentIndex(page.group_filter.findData("年賀状"))
+    assert page.model.rowCount() == 2
+    # Nothing to change is one line, and nothing changes.
+    empty = GroupsDialog(ctx, ids, page)
+    qtbot.addWidget(empty)
+    answer_next_message_box(lambda box: box.buttons()[0])
+    empty.apply()
+    assert empty.changed == 0
+    assert households.edit_in_bulk(ctx, ids[:1], remove=["3班"]) == 1
+    assert members.get_member(ctx, ids[0]).tags == ("年賀状",)
