@@ -79,6 +79,7 @@ class MemberRow:
     phone: str
     coop: str
     status: str
+    household: str = ""
 
 
 @dataclass(frozen=True)
@@ -464,6 +465,7 @@ def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
         Member.coop,
         Member.status,
         Member.roles,
+        Member.household,
     )
     with ctx.db.transaction() as s:
         contact = _contact_rule(ctx, s)
@@ -478,6 +480,7 @@ def rows_for(ctx: Context, ids: Sequence[str]) -> list[MemberRow]:
                     phone=(r.phone or r.mobile) if contact(r.id, r.roles or ()) else "",
                     coop=r.coop if show_number else "",
                     status=r.status,
+                    household=r.household if show_number else "",
                 )
     return [found[i] for i in ids if i in found]
 

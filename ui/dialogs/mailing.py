@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from app.core.context import Context
 
 LABELS, POSTCARDS, ROSTER, CALL_LIST = "labels", "postcards", "roster", "call_list"
-EVERYONE, GROUPS, EVENT = "everyone", "groups", "event"
+EVERYONE, GROUPS, EVENT, CHOSEN = "everyone", "groups", "event", "chosen"
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class _Selection:
     event_id: str | None
     tags: list[str]
     per_household: bool
+    member_ids: list[str]
 
 
 class MailingDialog(BaseDialog):
@@ -58,6 +59,7 @@ class MailingDialog(BaseDialog):
         *,
         event_id: str | None = None,
         event_title: str = "",
+        member_ids: list[str] | None = None,
     ) -> None:
         super().__init__(_("Mailing and lists"), parent)
         self.ctx = ctx
@@ -69,10 +71,16 @@ class MailingDialog(BaseDialog):
             _("The people registered for {title}").format(title=event_title or _("this event"))
         )
         self.registrants.setVisible(event_id is not None)
+        self.member_ids = list(member_ids or [])
+        self.chosen = QRadioButton(
+            _("The {count} members chosen in the list").format(count=len(self.member_ids))
+        )
+        self.chosen.setVisible(bool(self.member_ids))
         for value, button in (
             (EVERYONE, self.everyone),
             (GROUPS, self.in_groups),
             (EVENT, self.registrants),
+            (CHOSEN, self.chosen),
         ):
             button.setProperty("who", value)
             self.who.addButton(button)
@@ -89,7 +97,8 @@ class MailingDialog(BaseDialog):
         self.groups.setMaximumHeight(self.fontMetrics().height() * min(6, self.groups.count() + 1))
         self.per_household = QCheckBox(_("One piece per household (names together, 連名)"))
         self.per_household.setChecked(True)
-        (self.registrants if event_id else self.everyone).setChecked(True)
+        first = self.registrants if event_id else self.chosen if self.member_ids else self.everyone
+        first.setChecked(True)
 
         self.what = QComboBox()
         self.what.addItem(_("Address labels"), LABELS)
@@ -120,6 +129,7 @@ class MailingDialog(BaseDialog):
             self.in_groups,
             self.groups,
             self.registrants,
+            self.chosen,
             self.per_household,
         ):
             who_layout.addWidget(widget)
@@ -201,6 +211,7 @@ class MailingDialog(BaseDialog):
             event_id=self.event_id if who == EVENT else None,
             tags=self.chosen_tags() if who == GROUPS else [],
             per_household=self.per_household.isChecked(),
+            member_ids=self.member_ids if who == CHOSEN else [],
         )
 
     # --- work ---------------------------------------------------------------------------------
@@ -223,6 +234,7 @@ class MailingDialog(BaseDialog):
             lambda: mailing.select_recipients(
                 self.ctx,
                 event_id=chosen.event_id,
+                member_ids=chosen.member_ids,
                 tags=chosen.tags,
                 per_household=chosen.per_household,
             ),
@@ -255,6 +267,7 @@ class MailingDialog(BaseDialog):
                 self.ctx,
                 None,
                 event_id=chosen.event_id,
+                member_ids=chosen.member_ids,
                 tags=chosen.tags,
                 per_household=chosen.per_household,
                 layout=str(self.sheet.currentData()),
@@ -267,6 +280,7 @@ class MailingDialog(BaseDialog):
                 self.ctx,
                 None,
                 event_id=chosen.event_id,
+                member_ids=chosen.member_ids,
                 tags=chosen.tags,
                 per_household=chosen.per_household,
                 sender=self.with_sender.isChecked(),

@@ -22,7 +22,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class MemberTableModel(QAbstractTableModel):
     """Shows 100,000 members smoothly: only ids are held; rows come in blocks on demand."""
 
-    COLUMNS = ("name", "kana", "member_number", "phone", "coop", "status")
+    COLUMNS = ("name", "kana", "member_number", "phone", "coop", "status", "household")
 
     def __init__(self, search: Search, fetch: Fetch, parent: Any = None) -> None:
         super().__init__(parent)
@@ -35,7 +35,15 @@ class MemberTableModel(QAbstractTableModel):
 
     def headers(self) -> list[str]:
         """Column titles in the current language."""
-        return [_("Name"), _("Reading"), _("Member no."), _("Phone"), _("Co-op"), _("Status")]
+        return [
+            _("Name"),
+            _("Reading"),
+            _("Member no."),
+            _("Phone"),
+            _("Co-op"),
+            _("Status"),
+            _("Household no."),
+        ]
 
     def refresh(self, query: str | None = None, include_retired: bool | None = None) -> None:
         """Ask the service again (after a search change or an edit)."""

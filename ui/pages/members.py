@@ -188,7 +188,9 @@ class MembersPage(QWidget):
         """Address labels, postcards or the printed roster for everyone or some groups."""
         from ui.dialogs.mailing import MailingDialog
 
-        dialog = Operation(self, lambda: MailingDialog(self.ctx, self)).value()
+        chosen = self.selected_ids()
+        picked = chosen if len(chosen) > 1 else None
+        dialog = Operation(self, lambda: MailingDialog(self.ctx, self, member_ids=picked)).value()
         if dialog is not None:
             dialog.exec()
             dialog.deleteLater()

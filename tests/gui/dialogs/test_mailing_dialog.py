@@ -50,3 +50,15 @@ def test_from_an_event_offers_its_registrants_and_the_call_list(
     _kind(dialog, CALL_LIST)
     kind, content, people = dialog.make()
     assert kind == CALL_LIST and content.data.startswith(b"%PDF") and people > 0
+
+
+def test_members_chosen_in_the_list(qtbot: QtBot, demo_ctx: Context) -> None:
+    consenting = [m.id for m in members.list_members(demo_ctx) if m.consent_contact][:3]
+    dialog = MailingDialog(demo_ctx, member_ids=consenting)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.chosen.isChecked() and "3" in dialog.chosen.text()
+    dialog.per_household.setChecked(False)
+    assert dialog.recipients is not None and dialog.recipients.people == 3
+    kind, content, people = dialog.make()
+    assert kind == LABELS and people == 3 and content.data.startswith(b"%PDF")
