@@ -26,6 +26,30 @@ TOPICS = {
     "backups": "backups",
     "first_start": "start",
     "settings": "start",
+    # Dialogs, by their settings key: the page of the screen they belong to.
+    "member": "members",
+    "roster_import": "members",
+    "mailing": "members",
+    "lapsed": "members",
+    "groups": "members",
+    "event": "events",
+    "event_register": "events",
+    "pdf_preview": "events",
+    "lecturer": "events",
+    "organisation": "events",
+    "visit": "watch",
+    "visit_history": "watch",
+    "watch_person": "watch",
+    "watch_settings": "watch",
+    "follow_up": "watch",
+    "referral_target": "watch",
+    "conflict": "sync",
+    "login": "start",
+    "accounts": "start",
+    "account_edit": "start",
+    "passphrase": "start",
+    "recovery": "start",
+    "recovery_key": "start",
 }
 
 
@@ -57,6 +81,9 @@ class HelpDialog(BaseDialog):
         if self._settings().value(f"geometry/{self.settings_key}") is None:
             em = self.fontMetrics().horizontalAdvance("あ")
             self.resize(48 * em, 40 * em)
+
+    def open_help(self) -> None:
+        """F1 in the guide itself: it is already open."""
 
     def show_topic(self, topic: str) -> None:
         """Turn to the guide's page for `topic`."""

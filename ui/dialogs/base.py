@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from app.core.i18n import gettext as _
 from ui import fit
+from ui.keys import shortcut
 from ui.operations import Operation
 from ui.operations import show_error as _show_error
 
@@ -33,7 +34,21 @@ class BaseDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self._fitted = False
+        self._guide: QWidget | None = None
         fit.restore_size(self, self.settings_key)
+        shortcut(self, QKeySequence(QKeySequence.StandardKey.HelpContents), self.open_help)
+
+    def open_help(self) -> None:
+        """F1: the user guide's page for this dialog's screen, beside the dialog (usable while
+        the dialog stays open, as a window of the dialog's own)."""
+        # Imported here: ui.help's window is itself a dialog of this base.
+        from ui.help import HelpDialog
+
+        if self._guide is None:
+            self._guide = HelpDialog(self.settings_key, self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.activateWindow()
 
     def _settings(self) -> QSettings:
         return fit.settings()
