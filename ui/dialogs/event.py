@@ -11,8 +11,6 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -26,19 +24,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app import events, partners
 from app.core.dates import fiscal_year
+from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.events.views import EventInput, OccurrenceInput, PartnerLink
 from ui import files
 from ui.dialogs.base import BaseDialog
 from ui.models.event_table import short_when
 from ui.operations import Operation
+from ui.widgets.date_field import DateField, DateTimeField, TimeField
 
 if TYPE_CHECKING:
     from app.core.context import Context
@@ -107,7 +106,7 @@ class EventDialog(BaseDialog):
             self._dated_changed()
             self._usual_time()
             self.kind.currentIndexChanged.connect(lambda _i: self._usual_time())
-            self.starts_at.editingFinished.connect(self._time_chosen)
+            self.starts_at.time_field.editingFinished.connect(self._time_chosen)
         self.title.setFocus()
 
     def _time_chosen(self) -> None:
@@ -184,13 +183,11 @@ class EventDialog(BaseDialog):
             self.recurrence.addItem(_(label), key)
         self.dated = QCheckBox(_("The date is fixed"))
         self.dated.setChecked(True)
-        self.starts_at = QDateTimeEdit()
-        self.starts_at.setCalendarPopup(True)
-        self.starts_at.setDisplayFormat("yyyy-MM-dd (ddd) HH:mm")
+        # Typed as people write dates (令和8年12月2日, R8.12.2 …) and times (1330, 午後1時半).
+        self.starts_at = DateTimeField()
         now = datetime.now().replace(minute=0, second=0, microsecond=0)
         self.starts_at.setDateTime(_qdatetime(now + timedelta(days=14)))
-        self.ends_at = QTimeEdit()
-        self.ends_at.setDisplayFormat("HH:mm")
+        self.ends_at = TimeField()
         self.ends_at.setTime(QTime(now.hour + 2 if now.hour < 22 else 23, 0))
         self.has_end = QCheckBox(_("Ends at"))
         self.has_end.setChecked(True)
@@ -269,9 +266,7 @@ class EventDialog(BaseDialog):
         self.apply_how = QPlainTextEdit()
         self.apply_how.setFixedHeight(70)
         self.has_apply_by = QCheckBox(_("Apply by"))
-        self.apply_by = QDateEdit()
-        self.apply_by.setCalendarPopup(True)
-        self.apply_by.setDisplayFormat("yyyy-MM-dd (ddd)")
+        self.apply_by = DateField()
         self.apply_by.setDate(QDate.currentDate())
         self.apply_by.setEnabled(False)
         self.contact = QLineEdit()
@@ -597,6 +592,13 @@ class EventDialog(BaseDialog):
             if t.strip()
         ]
         starts = ends = None
+        for field, used in (
+            (self.starts_at, self.dated.isChecked()),
+            (self.ends_at, self.dated.isChecked() and self.has_end.isChecked()),
+            (self.apply_by, self.has_apply_by.isChecked()),
+        ):
+            if used and field.problem:
+                raise UserError(field.problem)
         if self.dated.isChecked():
             starts = _pydatetime(self.starts_at.dateTime())
             if self.has_end.isChecked():

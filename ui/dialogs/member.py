@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -31,6 +30,7 @@ from app.events import attendance
 from app.roster.duplicates import similar_members
 from app.roster.members import MemberInput, MemberView, add_member, get_member, update_member
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
+from ui.widgets.date_field import DateField
 from ui.widgets.person_name import PersonNameFields
 
 if TYPE_CHECKING:
@@ -66,10 +66,8 @@ class MemberDialog(BaseDialog):
             "volunteer": QCheckBox(_("Volunteer")),
             "visitor": QCheckBox(_("Watch-over visitor")),
         }
-        self.joined_on = QDateEdit()
-        self.joined_on.setCalendarPopup(True)
-        self.joined_on.setDisplayFormat("yyyy-MM-dd")
-        self.joined_on.setDate(QDate.currentDate())
+        # Typed as people write dates: 令和8年4月1日, R8.4.1, 2026/4/1 …
+        self.joined_on = DateField()
         self.consent_contact = QCheckBox(_("Agrees to be contacted"))
         self.consent_photo = QCheckBox(_("Agrees to photos"))
         self.note = QPlainTextEdit()
@@ -216,6 +214,8 @@ class MemberDialog(BaseDialog):
 
     def value(self) -> MemberInput:
         """The form's content as service input."""
+        if self.joined_on.problem:
+            raise UserError(self.joined_on.problem)
         joined = self.joined_on.date()
         return MemberInput(
             **self.names.values(),

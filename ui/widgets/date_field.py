@@ -157,6 +157,16 @@ class TimeField(QLineEdit):
         self.setText(f"{value:%H:%M}")
         self.setStyleSheet("")
 
+    # QTimeEdit's names, so the forms keep their calls.
+    def time(self) -> QTime:
+        """The time as a QTime."""
+        moment = self.value()
+        return QTime(moment.hour, moment.minute)
+
+    def setTime(self, value: QTime) -> None:  # noqa: N802
+        """Show the QTime `value`."""
+        self.set_value(time(value.hour(), value.minute()))
+
     def _read(self) -> None:
         try:
             typed = dates.parse_time(self.text())
