@@ -66,7 +66,7 @@ class MembersPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         # The name takes the width; status, co-op, number, phone, reading give way in turn.
-        fit_table(self.table, stretch=0, secondary=[1, 3, 2, 4, 5])
+        fit_table(self.table, stretch=0, secondary=[1, 3, 2, 4, 5, 6])
         self.table.doubleClicked.connect(lambda _i: self.edit_member())
         self.add_button = QPushButton(_("New member…"))
         self.edit_button = QPushButton(_("Edit…"))
