@@ -22,6 +22,8 @@ from app import events
 from app.core.context import Context, Permission
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
+from app.core.text.kanji_numerals import postal_digits
+from app.core.text.safety import refuse_bad_name
 from app.printing import address_labels, member_lists, postcards
 from app.printing.common import date_ja
 from app.printing.model import RenderResult
@@ -32,6 +34,7 @@ from app.storage.takeout import export_transaction, record_take_out
 from db.models import Member, Registration
 
 ACTIVE = "active"
+MAX_SENDER_TEXT = 120
 REG_CANCELLED = "cancelled"
 
 NO_CONSENT = "no_consent"
@@ -84,14 +87,10 @@ class MailingPrint:
     warnings: list[str] = field(default_factory=list)
 
 
-def _postal_digits(row: Member) -> str:
-    return "".join(ch for ch in row.postal_code if ch.isdigit())
-
-
 def _household_key(row: Member) -> tuple[str, str]:
     if row.household:
         return "household", row.household
-    digits = _postal_digits(row)
+    digits = postal_digits(row.postal_code)
     address = "".join(unicodedata.normalize("NFKC", row.address).split())
     return digits, address
 
@@ -142,7 +141,7 @@ def select_recipients(
                 left.append(LeftOut(_name(row), RETIRED))
             elif not row.consent_contact:
                 left.append(LeftOut(_name(row), NO_CONSENT))
-            elif not row.address.strip() or len(_postal_digits(row)) != 7:
+            elif not row.address.strip() or not postal_digits(row.postal_code):
                 left.append(LeftOut(_name(row), NO_ADDRESS))
             else:
                 chosen.append(row)
@@ -175,6 +174,18 @@ def return_address(ctx: Context) -> postcards.Sender:
     )
 
 
+def _sender_text(text: str) -> str:
+    """A line of the return address: no control or direction marks, short enough to print."""
+    value = refuse_bad_name(" ".join(text.split()))
+    if len(value) > MAX_SENDER_TEXT:
+        raise UserError(
+            _("The return address may have at most {count} characters.").format(
+                count=MAX_SENDER_TEXT
+            )
+        )
+    return value
+
+
 def set_return_address(
     ctx: Context,
     *,
@@ -186,15 +197,12 @@ def set_return_address(
     ctx.require(Permission.ADMIN)
     current = return_address(ctx)
     postal = current.postal_code if postal_code is None else postal_code.strip()
-    if (
-        postal
-        and len("".join(ch for ch in unicodedata.normalize("NFKC", postal) if ch.isdigit())) != 7
-    ):
+    if postal and not postal_digits(postal):
         raise UserError(_("A postal code has seven digits: {value}").format(value=postal))
     value = {
         "postal_code": postal,
-        "address": current.address if address is None else address.strip(),
-        "name": current.name if name is None else name.strip(),
+        "address": current.address if address is None else _sender_text(address),
+        "name": current.name if name is None else _sender_text(name),
     }
     _set(ctx, {"return_address": value})
     return return_address(ctx)

@@ -64,45 +64,21 @@ def _rows(s: Session, member_ids: Sequence[str]) -> list[Member]:
 
 def tag_members(ctx: Context, member_ids: Sequence[str], tags: Sequence[str]) -> int:
     """Add `tags` to each member (one transaction); returns how many members changed."""
-    ctx.require(Permission.ROSTER_WRITE)
-    wanted = clean_tags(tags)
-    if not wanted:
+    if not clean_tags(tags):
         raise UserError(_("Name at least one group."))
-    changed = 0
-    with ctx.db.transaction() as s:
-        for row in _rows(s, member_ids):
-            new = clean_tags([*(row.tags or []), *wanted])
-            if list(new) != list(row.tags or []):
-                row.tags = list(new)
-                changed += 1
-    return changed
+    return edit_in_bulk(ctx, member_ids, add=tags)
 
 
 def untag_members(ctx: Context, member_ids: Sequence[str], tags: Sequence[str]) -> int:
     """Take `tags` off each member; returns how many members changed."""
-    ctx.require(Permission.ROSTER_WRITE)
-    unwanted = set(clean_tags(tags))
-    changed = 0
-    with ctx.db.transaction() as s:
-        for row in _rows(s, member_ids):
-            kept = [t for t in (row.tags or []) if t not in unwanted]
-            if kept != list(row.tags or []):
-                row.tags = kept
-                changed += 1
-    return changed
+    if not clean_tags(tags):
+        raise UserError(_("Name at least one group."))
+    return edit_in_bulk(ctx, member_ids, remove=tags)
 
 
 def set_household(ctx: Context, member_ids: Sequence[str], household: str) -> int:
     """Put members in one household ("" takes them out); returns how many changed."""
-    ctx.require(Permission.ROSTER_WRITE)
-    value = clean_household(household)
-    changed = 0
-    with ctx.db.transaction() as s:
-        for row in _rows(s, member_ids):
-            if row.household != value:
-                row.household = value
-                changed += 1
-    return changed
+    return edit_in_bulk(ctx, member_ids, household=household)
 
 
 def edit_in_bulk(

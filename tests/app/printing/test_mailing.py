@@ -159,3 +159,11 @@ def test_call_list_of_an_event_with_members_and_guests(
     visitor = ctx.with_actor(Actor("v", VISITOR, roster["taro"]))
     with pytest.raises(PermissionDenied):
         mailing.print_call_list(visitor, event.id, tmp_path / "v.pdf")
+
+
+def test_a_return_address_with_control_marks_or_too_long_is_refused(ctx: Context) -> None:
+    with pytest.raises(UserError):
+        mailing.set_return_address(ctx, address="東京都\u202e荒川区")
+    with pytest.raises(UserError):
+        mailing.set_return_address(ctx, name="あ" * 500)
+    assert mailing.return_address(ctx).address == ""  # nothing stored by either
