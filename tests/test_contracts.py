@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CONTRACTS = (
     "Layers: ui -> app -> db, one way",
-    "Rooms: core < storage < accounts < backups < domain < reports/sync < printing < setup < cli",
+    "Rooms: core < storage < accounts < backups < domain < sync < reports < printing < setup < cli",
     "Command groups: none imports another (each loads only when its command runs)",
     "Command groups never import the program or its table (no cycle through the parser)",
     "No cycles between the parts of a room or between rooms",
@@ -31,13 +31,11 @@ def test_every_import_contract_is_kept() -> None:
 
 def test_the_program_imports_its_own_modules_by_name() -> None:
     # importlib hides an edge from the linters and skips a missing module in silence.
-    # app/reports/home.py's optional_module is the one tolerated use: the home page works
-    # without the services a slimmed build leaves out, and says so.
     found = []
     for folder in ("app", "ui"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             text = path.read_text(encoding="utf-8")
-            if "importlib.import_module" in text and path.name != "home.py":
+            if "importlib.import_module" in text:
                 found.append(str(path.relative_to(ROOT)))
     assert found == []
 
@@ -47,6 +45,5 @@ def test_no_private_argparse_in_the_program() -> None:
         str(path.relative_to(ROOT))
         for path in sorted((ROOT / "app").rglob("*.py"))
         if "_SubParsersAction" in path.read_text(encoding="utf-8")
-        and path.name != "visits.py"  # see app/cli/visits.py: only its tests' old fallback
     ]
     assert found == []

@@ -25,24 +25,6 @@ from app.printing.watch import print_visit_forms
 from app.watch import visits
 
 
-def _subparsers_of(parser: argparse.ArgumentParser) -> Any:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return None
-
-
-def _lookup_print_group(sub: Any) -> Any:
-    """Without commands_print's helper: the existing `print` group's sub-parsers, or new ones."""
-    printer = sub.choices.get("print")
-    if printer is None:
-        printer = sub.add_parser("print", help=_("make PDFs to print"))
-    found = _subparsers_of(printer)
-    if found is None:
-        found = printer.add_subparsers(dest="print_command")
-    return found
-
-
 def register(sub: Any) -> None:
     """Add `visits due` and `print visit-forms`."""
     v = sub.add_parser("visits", help=_("watch-over visits"))

@@ -43,6 +43,8 @@ STATUSES: dict[str, str] = {
 }
 
 # Theme keys -> English label (translated when shown); the Japanese words of the seed are aliases.
+# The theme key of a report row for events that name none.
+NO_THEME = ""
 THEMES: dict[str, str] = {
     "disaster": N_("Disaster preparedness"),
     "food_support": N_("Food support"),
@@ -96,8 +98,8 @@ REGISTRATION_STATUSES: dict[str, str] = {
 
 
 def kind_label(kind: str) -> str:
-    """The kind of event in the current language."""
-    label = KINDS.get(kind)
+    """The kind of event in the current language (an old or Japanese code as its kind)."""
+    label = KINDS.get(KIND_ALIASES.get(kind, kind))
     return _(label) if label else kind
 
 
@@ -140,7 +142,10 @@ def theme_key(text: str) -> str:
 
 
 def theme_label(theme: str) -> str:
-    """A theme in the current language (a theme typed freely is shown as typed)."""
+    """A theme in the current language (a theme typed freely is shown as typed; the empty
+    key of a report's "no theme" row as words)."""
+    if theme == NO_THEME:
+        return _("No theme")
     key = theme_key(theme)
     label = THEMES.get(key)
     return _(label) if label else theme

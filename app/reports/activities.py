@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.codes import label as _label
 from app.core.i18n import gettext as _
 from app.events.vocabulary import KIND_ALIASES
 from app.reports.common import (
@@ -19,7 +20,6 @@ from app.reports.common import (
     GROUP_BY_MONTH,
     KG_PER_UNIT,
     ORGANISATION_KINDS,
-    _label,
     format_quantity,
     kind_label,
     month_label,

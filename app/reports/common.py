@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.core.codes import label as _label
 from app.core.dates import (
     MONTHS_EN,
     WEEKDAYS_EN,
@@ -12,9 +11,11 @@ from app.core.dates import (
 )
 from app.core.dates import format_fiscal_year as _format_fiscal_year
 from app.core.i18n import N_, current_language
-from app.core.i18n import gettext as _
-from app.events.vocabulary import KIND_ALIASES, KINDS, THEME_ALIASES, THEMES
+from app.events.vocabulary import NO_THEME as NO_THEME
+from app.events.vocabulary import kind_label as kind_label
 from app.events.vocabulary import series_label as series_label
+from app.events.vocabulary import theme_key as theme_key
+from app.events.vocabulary import theme_label as theme_label
 
 GROUP_BY_MONTH = "month"
 GROUP_BY_CHAPTER = "chapter"
@@ -23,7 +24,6 @@ GROUP_CHOICES = (GROUP_BY_MONTH, GROUP_BY_CHAPTER)
 CITY_WIDE = "city-wide"
 CANCELLED = "cancelled"
 
-NO_THEME = ""
 ORGANISATION_KINDS: dict[str, str] = {
     "coop": N_("Co-op"),
     "coop_federation": N_("Co-op federation"),
@@ -70,27 +70,6 @@ END_REASONS: dict[str, str] = {
 }
 # Quantities of food drives and donations, normalised to kilograms.
 KG_PER_UNIT = {"kg": 1.0, "t": 1000.0, "g": 0.001}
-
-
-def kind_label(kind: str) -> str:
-    """The kind of an event in the current language."""
-    return _label(KINDS, KIND_ALIASES.get(kind, kind))
-
-
-def theme_key(text: str) -> str:
-    """The stored key of a theme given as key or Japanese word; else as typed."""
-    text = " ".join(text.split())
-    if text in THEMES:
-        return text
-    return THEME_ALIASES.get(text, text)
-
-
-def theme_label(theme: str) -> str:
-    """A theme in the current language ("No theme" for the empty key)."""
-    if theme == NO_THEME:
-        return _("No theme")
-    key = theme_key(theme)
-    return _(THEMES[key]) if key in THEMES else theme
 
 
 def format_fiscal_year(fy: int) -> str:

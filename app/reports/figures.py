@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.codes import label as _label
 from app.reports.common import (
     END_REASONS,
     FOLLOW_UP_URGENCIES,
     VISIT_METHODS,
     VISIT_OUTCOMES,
-    _label,
 )
 from app.reports.results import CountLine, WatchFigures
 from db.models import (

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import func, select
 
+from app.backups import list_backups
+from app.core.codes import label as _label
 from app.core.context import Context, Permission
 from app.core.dates import (
     show_date,
 )
 from app.core.errors import PermissionDenied, UserError
 from app.core.i18n import gettext as _
-from app.reports.common import CANCELLED, FOLLOW_UP_URGENCIES, _label, series_label
+from app.reports.common import CANCELLED, FOLLOW_UP_URGENCIES, series_label
+from app.watch.visits import due_list
 from db.models import (
     Event,
     EventOccurrence,
@@ -52,31 +53,11 @@ class HomeItem:
 
 @dataclass(frozen=True)
 class HomeSection:
-    """A block of the home page; `available` is False while its service is missing."""
+    """A block of the home page."""
 
     key: str
     title: str
     items: tuple[HomeItem, ...]
-    available: bool = True
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Another engineer's module, or None while it does not exist yet.
-
-    Only that exact module's absence is forgiven: an import error inside it is a bug to see.
-    """
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-
-
-def _not_yet(key: str, title: str, page: str) -> HomeSection:
-    return HomeSection(
-        key, title, (HomeItem(page, _("Not available yet in this version.")),), available=False
-    )
 
 
 def _days_text(days: int) -> str:
@@ -89,10 +70,6 @@ def _days_text(days: int) -> str:
 
 def _watch_section(ctx: Context, today: date) -> HomeSection | None:
     title = _("Watch-over: overdue visits and open follow-ups")
-    visits = optional_module("app.watch.visits")
-    due_list: Callable[..., list[Any]] | None = getattr(visits, "due_list", None)
-    if due_list is None:
-        return _not_yet(HOME_WATCH, title, HOME_WATCH)
     if not ctx.actor.can(Permission.WATCH_READ_ALL) and not (
         ctx.actor.can(Permission.WATCH_OWN) and ctx.actor.member_id
     ):
@@ -217,10 +194,9 @@ def _sync_section(ctx: Context, today: date) -> HomeSection | None:
     if not ctx.actor.can(Permission.SYNC):
         return None
     title = _("Sync with headquarters")
-    exchange = optional_module("app.sync.exchange")
-    sync_status: Callable[[Context], Any] | None = getattr(exchange, "sync_status", None)
-    if sync_status is None:
-        return _not_yet(HOME_SYNC, title, HOME_SYNC)
+    # Here, not at the top: the sync room (and its cryptography) loads only for a sync account.
+    from app.sync.exchange import sync_status
+
     status = sync_status(ctx)
     items: list[HomeItem] = []
     if getattr(status, "mode", "") == "hq":
@@ -298,10 +274,6 @@ def _backup_section(ctx: Context, today: date) -> HomeSection | None:
     if not ctx.actor.can(Permission.ADMIN):
         return None
     title = _("Backups")
-    backup = optional_module("app.backups")
-    list_backups: Callable[[Context], list[Any]] | None = getattr(backup, "list_backups", None)
-    if list_backups is None:
-        return _not_yet(HOME_BACKUPS, title, HOME_BACKUPS)
     try:
         found = list_backups(ctx)
     except UserError as exc:
@@ -341,8 +313,7 @@ def _members_section(ctx: Context) -> HomeSection | None:
 def home_overview(ctx: Context, today: date | None = None) -> list[HomeSection]:
     """What needs doing today, most urgent first: watch-over, events, sync, backups.
 
-    Sections the account may not see are left out; a service not written yet shows as
-    "not available yet" rather than failing the page.
+    Sections the account may not see are left out.
     """
     today = today or date.today()
     if not ctx.actor.can(Permission.REPORTS_READ):

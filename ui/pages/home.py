@@ -150,8 +150,6 @@ class HomePage(QWidget):
                 if item.urgent:
                     line.setFont(urgent_font)
                     line.setForeground(QBrush(URGENT))
-                if not section.available:
-                    line.setForeground(QBrush(self.palette().placeholderText().color()))
                 self.list.addItem(line)
         self._choose(chosen, chosen_text)
         self._update_buttons()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -42,6 +42,7 @@ from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from app.core.context import Context
+    from ui.dialogs.pdf_preview import PdfContent
 
 
 def summary_text(report: reports.AnnualReport) -> str:
@@ -325,23 +326,12 @@ class ReportsPage(QWidget):
         return _("annual-report-{year}").format(year=fy)
 
     def make_pdf(self, path: Path | None = None) -> Operation[Path] | None:
-        """Preview the annual report (print or save from there); without the preview, save
+        """Preview the annual report (print or save from there); given a path, save it there
         (in the background; the operation's result is the file written)."""
         fy, group_by, chapter = self.chosen()
-        preview = reports.optional_module("ui.dialogs.pdf_preview")
-        if preview is not None and path is None:
-            self._preview(preview, fy, group_by, chapter)
-            return None
         if path is None:
-            name, _filter = files.save_file_name(
-                self,
-                _("Save the annual report"),
-                self._file_stem() + ".pdf",
-                _("PDF files (*.pdf)"),
-            )
-            if not name:
-                return None
-            path = Path(name)
+            self._preview(fy, group_by, chapter)
+            return None
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         target = path
@@ -360,12 +350,12 @@ class ReportsPage(QWidget):
             .run_in_background(_("Making the PDF…"))
         )
 
-    def _preview(self, module: Any, fy: int, group_by: str, chapter: str | None) -> None:
-        # The preview dialog belongs to the events engineer; it is looked up, not required.
-        dialog_class = module.PdfPreviewDialog
-        content_class = module.PdfContent
+    def _preview(self, fy: int, group_by: str, chapter: str | None) -> None:
+        # Imported when asked for: the preview (and its PDF renderer) stays out of first paint.
+        from ui.dialogs.pdf_preview import PdfContent as content_class
+        from ui.dialogs.pdf_preview import PdfPreviewDialog as dialog_class
 
-        def make(choice: str) -> object:
+        def make(choice: str) -> PdfContent:
             report = reports.annual_report(self.ctx, fy, choice or group_by, chapter)
             made = render_annual_report(report, None)
             data = made.output if isinstance(made.output, bytes) else b""

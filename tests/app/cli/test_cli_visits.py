@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from app import cli
-from app.cli import visits as commands_visits
 from tests.helpers.cli import run_main_logged_out as run
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -129,23 +126,8 @@ def test_print_needs_a_pdf_name(demo_db: Path, tmp_path: Path) -> None:
 
 
 def test_visit_forms_join_the_existing_print_group() -> None:
-    parser = cli.build_parser()
-    top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    printer = top.choices["print"]
-    group = commands_visits._subparsers_of(printer)
-    assert "visit-forms" in group.choices
-    assert "visits" in top.choices
-
-
-def test_print_group_is_found_or_made_without_commands_print() -> None:
-    """The fallback when app.commands_print is absent: find `print`, or make it."""
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    printer = sub.add_parser("print")
-    flyers = printer.add_subparsers(dest="print_command")
-    flyers.add_parser("flyer")
-    assert commands_visits._lookup_print_group(sub) is flyers
-    bare = argparse.ArgumentParser().add_subparsers(dest="command")
-    made = commands_visits._lookup_print_group(bare)
-    made.add_parser("visit-forms")
-    assert "print" in bare.choices and "visit-forms" in made.choices
+    printing = run("print", "--help")
+    assert printing.returncode == 0 and "visit-forms" in printing.stdout
+    assert "flyer" in printing.stdout
+    top = run("--help")
+    assert "visits" in top.stdout

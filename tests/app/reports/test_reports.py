@@ -4,7 +4,6 @@ anonymous watch-over counts, statistics out, and the home page's list."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -408,30 +407,3 @@ def test_home_hides_what_a_viewer_may_not_see(demo_ctx: Context) -> None:
     assert [s.key for s in sections] == ["reports"]
     assert sections[0].items[0].page == "reports"
     assert reports.home_overview(Context(demo_ctx.db, Actor("x", "nobody"))) == []
-
-
-def test_home_says_not_available_while_a_service_is_missing(
-    demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = reports.optional_module
-
-    def without_backup(name: str) -> Any:
-        return None if name == "app.backups" else real(name)
-
-    monkeypatch.setattr("app.reports.home.optional_module", without_backup)
-    sections = {s.key: s for s in reports.home_overview(demo_ctx)}
-    assert not sections["backups"].available
-    assert sections["backups"].items[0].text == "Not available yet in this version."
-
-
-def test_optional_module_forgives_only_its_own_absence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert reports.optional_module("app.no_such_service_yet") is None
-    (tmp_path / "tsunagu_broken_service.py").write_text(
-        "import tsunagu_missing_dependency\n", encoding="utf-8"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        reports.optional_module("tsunagu_broken_service")
-    sys.modules.pop("tsunagu_broken_service", None)
