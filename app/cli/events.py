@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import date, datetime, time
 from typing import Any
 
 from app import events
@@ -308,14 +309,13 @@ def cmd_events_add_dates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _moment(text: str) -> tuple[Any, Any]:
+def _moment(text: str) -> tuple[date, time | None]:
     day_text, _sep, time_text = text.partition("T")
     return parse_date(day_text), (parse_time(time_text) if time_text else None)
 
 
 def cmd_events_move_date(args: argparse.Namespace) -> int:
     """events move-date EVENT --date YYYY-MM-DD --to YYYY-MM-DD[THH:MM]"""
-    from datetime import datetime
 
     old = parse_date(args.date)
     new_day, new_time = _moment(args.to)
@@ -338,7 +338,9 @@ def cmd_events_move_date(args: argparse.Namespace) -> int:
 def cmd_events_change_from(args: argparse.Namespace) -> int:
     """events change-from EVENT --date YYYY-MM-DD --time HH:MM[-HH:MM]"""
     day = parse_date(args.date)
-    start_text, _sep, end_text = args.time.replace("〜", "-").replace("～", "-").partition("-")
+    start_text, _sep, end_text = (
+        args.time.replace("〜", "-").replace("～", "-").replace("~", "-").partition("-")
+    )
     start = parse_time(start_text)
     end = parse_time(end_text) if end_text.strip() else None
     if end is not None and end <= start:

@@ -63,6 +63,15 @@ def _has_attendance(s: Session, occurrence_id: str) -> bool:
     return found is not None
 
 
+def _keep_first_date(s: Session, row: Event) -> None:
+    # A monthly event's own date is its first one, as normalise_event makes it on every save.
+    s.flush()
+    dates = _occurrence_rows(s, row.id)
+    if dates:
+        row.starts_at, row.ends_at = dates[0].starts_at, dates[0].ends_at
+    s.flush()
+
+
 def add_dates(
     ctx: Context,
     event_id: str,
@@ -100,7 +109,7 @@ def add_dates(
             added += 1
         if not row.period_label:
             row.period_label = rule.describe()
-        s.flush()
+        _keep_first_date(s, row)
         return DatesAdded(_event_view(s, row), added, len(generated) - added)
 
 
@@ -124,7 +133,7 @@ def move_occurrence(
                 )
         occ.starts_at = new_start
         occ.ends_at = new_end
-        s.flush()
+        _keep_first_date(s, row)
         return _event_view(s, row)
 
 
@@ -150,5 +159,5 @@ def change_from(
             other.starts_at = datetime.combine(day, start_time)
             other.ends_at = datetime.combine(day, end_time) if end_time else None
             changed += 1
-        s.flush()
+        _keep_first_date(s, row)
         return DatesChanged(_event_view(s, row), changed, left)

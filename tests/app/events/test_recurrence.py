@@ -142,6 +142,7 @@ def test_add_dates_never_doubles_a_date_and_labels_the_period(ctx: Context) -> N
     ]  # fmt: skip
     assert done.event.occurrences[0].ends_at == datetime(2026, 4, 1, 12)
     assert done.event.period_label == "every Wed, 10:00–12:00"
+    assert done.event.starts_at == datetime(2026, 4, 1, 10)  # its first date
     again = events.add_dates(ctx, salon.id, "毎週水曜 13:00", date(2026, 4, 1), date(2026, 5, 13))
     assert (again.added, again.already) == (4, 3)  # 4/8, 4/29, 5/6 and 5/13 are new
     assert len(events.get_event(ctx, salon.id).occurrences) == 7
@@ -175,6 +176,7 @@ def test_move_one_date_and_refuse_a_collision(ctx: Context) -> None:
     )
     starts = [o.starts_at for o in moved.occurrences]
     assert starts[0] == datetime(2026, 4, 2, 14) and starts[1] == second.starts_at
+    assert moved.starts_at == datetime(2026, 4, 2, 14)
     assert len(starts) == 5
 
 
@@ -194,10 +196,12 @@ def test_change_from_leaves_earlier_dates_and_those_with_attendance(ctx: Context
     )
     events.check_in(ctx, guest.id)
     events.set_occurrence_status(ctx, occ[5].id, events.CANCELLED)
+    done = events.change_from(ctx, occ[0].id, time(9), None)
+    assert done.event.starts_at == datetime(2026, 4, 1, 9) and done.changed == 7
     done = events.change_from(ctx, occ[2].id, time(13), time(15))
     assert (done.changed, done.left_attended) == (5, 1)
     after = {o.id: o for o in done.event.occurrences}
-    assert after[occ[1].id].starts_at.time() == time(10)
+    assert after[occ[1].id].starts_at.time() == time(9)
     assert after[occ[2].id].starts_at == datetime.combine(occ[2].starts_at.date(), time(13))
     assert after[occ[2].id].ends_at == datetime.combine(occ[2].starts_at.date(), time(15))
     assert after[occ[4].id].starts_at.time() == time(10)  # attendance recorded
