@@ -25,7 +25,8 @@ JSON (UTF-8): the seed's shape ``{"organizations": [...], "activities": [...]}``
   organizer / organizers, co_hosts, donor   organisation names (full or short)
   lecturers   [{"name": "小原 宗一", "affiliation": "北区社会福祉協議会"}]
               or text "小原 宗一（北区社会福祉協議会）; 西川 正（NPOハンズオン埼玉）"
-  recurrence  "monthly" with rule ("第3水曜日 10:00～12:00", "3rd Wednesday 10:00") and
+  recurrence  "monthly" with rule ("第3水曜日 10:00～12:00", "3rd Wednesday 10:00",
+              "毎週水曜 10:00", "every other Saturday 14:00") and
               fiscal_year (a year of dates is made), or dates (a list of ISO date-times)
 
 CSV (UTF-8, UTF-8 with BOM or Shift_JIS) or XLSX (first sheet): the first row names the

@@ -277,6 +277,12 @@ def rule_occurrences(
     ]
 
 
+def fiscal_year_dates(rule_text: str, fy: int) -> list[OccurrenceInput]:
+    """A fiscal year (April to March) of dates from any rule, weekly or monthly."""
+    rule = parse_rule(rule_text)
+    return rule_occurrences(rule, date(fy, 4, 1), date(fy + 1, 3, 31))
+
+
 def monthly_dates(rule_text: str, fy: int) -> list[OccurrenceInput]:
     """A fiscal year of dates from a rule, ready to put in EventInput.occurrences."""
     rule = parse_monthly_rule(rule_text)

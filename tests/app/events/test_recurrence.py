@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -207,3 +209,21 @@ def test_change_from_leaves_earlier_dates_and_those_with_attendance(ctx: Context
     assert after[occ[4].id].starts_at.time() == time(10)  # attendance recorded
     assert after[occ[5].id].starts_at.time() == time(10)  # cancelled, not planned
     assert after[occ[-1].id].starts_at.time() == time(13)
+
+
+def test_an_imported_repeating_event_may_have_a_weekly_rule(ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "salon.json"
+    item = {
+        "kind": "community_cafe",
+        "title": "いきいきサロン",
+        "recurrence": "monthly",
+        "rule": "隔週土曜 14時～16時",
+        "fiscal_year": 2026,
+    }
+    path.write_text(json.dumps({"events": [item]}, ensure_ascii=False), encoding="utf-8")
+    events.import_events(ctx, path)
+    view = events.get_event(ctx, events.resolve_event(ctx, "いきいきサロン"))
+    # Every other Saturday from 2026-04-04 to 2027-03-20: 26 dates.
+    assert len(view.occurrences) == 26
+    assert view.occurrences[1].starts_at == datetime(2026, 4, 18, 14)
+    assert view.occurrences[-1].ends_at == datetime(2027, 3, 20, 16)
