@@ -227,3 +227,10 @@ def test_an_imported_repeating_event_may_have_a_weekly_rule(ctx: Context, tmp_pa
     assert len(view.occurrences) == 26
     assert view.occurrences[1].starts_at == datetime(2026, 4, 18, 14)
     assert view.occurrences[-1].ends_at == datetime(2027, 3, 20, 16)
+
+
+def test_a_year_of_weekly_dates_from_add_year_of_dates(ctx: Context) -> None:
+    salon = _salon(ctx)
+    view = events.add_year_of_dates(ctx, salon.id, "every Monday 10:00", 2026)
+    assert len(view.occurrences) == 52  # 2026-04-06 to 2027-03-29
+    assert view.occurrences[0].starts_at == datetime(2026, 4, 6, 10)
