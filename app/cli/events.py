@@ -25,7 +25,8 @@ JSON (UTF-8): the seed's shape ``{"organizations": [...], "activities": [...]}``
   organizer / organizers, co_hosts, donor   organisation names (full or short)
   lecturers   [{"name": "小原 宗一", "affiliation": "北区社会福祉協議会"}]
               or text "小原 宗一（北区社会福祉協議会）; 西川 正（NPOハンズオン埼玉）"
-  recurrence  "monthly" with rule ("第3水曜日 10:00～12:00", "3rd Wednesday 10:00") and
+  recurrence  "monthly" with rule ("第3水曜日 10:00～12:00", "3rd Wednesday 10:00",
+              "毎週水曜 10:00", "every other Saturday 14:00") and
               fiscal_year (a year of dates is made), or dates (a list of ISO date-times)
 
 CSV (UTF-8, UTF-8 with BOM or Shift_JIS) or XLSX (first sheet): the first row names the
@@ -40,13 +41,15 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import date, datetime, time
 from typing import Any
 
 from app import events
 from app.cli.output import EXIT_OK, print_json, say
 from app.cli.session import chapter_id_of, opened
 from app.core import argtypes
-from app.core.dates import format_date, parse_date
+from app.core.dates import format_date, parse_date, parse_time
+from app.core.errors import UserError
 from app.core.i18n import current_language
 from app.core.i18n import gettext as _
 
@@ -90,6 +93,7 @@ def register(sub: Any) -> None:
         help=_("only fiscal year Y (April–March)"),
     )
     p.set_defaults(handler=cmd_events_export_ics)
+    register_dates(esub)
 
 
 def _when(row_start: Any) -> str:
@@ -238,6 +242,123 @@ def cmd_events_import(args: argparse.Namespace) -> int:
             updated=report.updated,
             organisations=report.organisations_added,
             lecturers=report.lecturers_added,
+        )
+    )
+    return EXIT_OK
+
+
+# --- dates of a repeating event: add-dates, move-date, change-from -----------------------------
+
+
+def register_dates(esub: Any) -> None:
+    """Add `events add-dates|move-date|change-from`."""
+    p = esub.add_parser("add-dates", help=_("add the dates of a rule over a period to EVENT"))
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
+    p.add_argument(
+        "--rule",
+        required=True,
+        type=argtypes.text,
+        metavar="TEXT",
+        help=_("for example “every Wednesday 10:00”, “隔週土曜 14時”, “3rd Wednesday 10:00”"),
+    )
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--exclude", nargs="+", default=[], metavar="YYYY-MM-DD", help=_("dates to leave out")
+    )
+    p.add_argument(
+        "--skip-holidays", action="store_true", help=_("leave out Japanese public holidays")
+    )
+    p.set_defaults(handler=cmd_events_add_dates)
+    p = esub.add_parser("move-date", help=_("move one date of EVENT to another day or time"))
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the date to move"))
+    p.add_argument(
+        "--to", dest="to", required=True, metavar="YYYY-MM-DD[THH:MM]", help=_("the new date")
+    )
+    p.set_defaults(handler=cmd_events_move_date)
+    p = esub.add_parser(
+        "change-from", help=_("change the time of one date of EVENT and of every later one")
+    )
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("the first date"))
+    p.add_argument(
+        "--time", required=True, metavar="HH:MM[-HH:MM]", help=_("the new start (and end) time")
+    )
+    p.set_defaults(handler=cmd_events_change_from)
+
+
+def cmd_events_add_dates(args: argparse.Namespace) -> int:
+    """events add-dates EVENT --rule TEXT --from D --to D [--exclude D ...] [--skip-holidays]"""
+    start, end = parse_date(args.start), parse_date(args.end)
+    exclude = [parse_date(d) for d in args.exclude]
+    with opened(args) as ctx:
+        done = events.add_dates(
+            ctx,
+            events.resolve_event(ctx, args.event),
+            args.rule,
+            start,
+            end,
+            exclude=exclude,
+            skip_holidays=args.skip_holidays,
+        )
+    say(
+        _("{added} dates added to {title}; {already} it had already.").format(
+            added=done.added, title=done.event.title, already=done.already
+        )
+    )
+    return EXIT_OK
+
+
+def _moment(text: str) -> tuple[date, time | None]:
+    day_text, _sep, time_text = text.partition("T")
+    return parse_date(day_text), (parse_time(time_text) if time_text else None)
+
+
+def cmd_events_move_date(args: argparse.Namespace) -> int:
+    """events move-date EVENT --date YYYY-MM-DD --to YYYY-MM-DD[THH:MM]"""
+
+    old = parse_date(args.date)
+    new_day, new_time = _moment(args.to)
+    with opened(args) as ctx:
+        event_id = events.resolve_event(ctx, args.event)
+        before = events.get_event(ctx, event_id)
+        occurrence_id = events.occurrence_on(before, old)
+        occ = next(o for o in before.occurrences if o.id == occurrence_id)
+        start = datetime.combine(new_day, new_time or occ.starts_at.time())
+        end = start + (occ.ends_at - occ.starts_at) if occ.ends_at else None
+        view = events.move_occurrence(ctx, occurrence_id, start, end)
+    say(
+        _("{title}: the date of {old} is now {new}.").format(
+            title=view.title, old=old.isoformat(), new=f"{start:%Y-%m-%d %H:%M}"
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_events_change_from(args: argparse.Namespace) -> int:
+    """events change-from EVENT --date YYYY-MM-DD --time HH:MM[-HH:MM]"""
+    day = parse_date(args.date)
+    start_text, _sep, end_text = (
+        args.time.replace("〜", "-").replace("～", "-").replace("~", "-").partition("-")
+    )
+    start = parse_time(start_text)
+    end = parse_time(end_text) if end_text.strip() else None
+    if end is not None and end <= start:
+        raise UserError(_("The event ends before it starts."))
+    with opened(args) as ctx:
+        event_id = events.resolve_event(ctx, args.event)
+        occurrence_id = events.occurrence_on(events.get_event(ctx, event_id), day)
+        done = events.change_from(ctx, occurrence_id, start, end)
+    say(
+        _(
+            "{title}: {changed} dates from {date} on changed; {left} with attendance recorded "
+            "kept their time."
+        ).format(
+            title=done.event.title,
+            changed=done.changed,
+            date=day.isoformat(),
+            left=done.left_attended,
         )
     )
     return EXIT_OK

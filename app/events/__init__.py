@@ -60,9 +60,16 @@ from app.events.recurrence import (
     _TIME,
     _TIME_RANGE,
     MonthlyRule,
+    Rule,
+    WeeklyRule,
     _time,
+    fiscal_year_dates,
+    is_public_holiday,
     monthly_dates,
     parse_monthly_rule,
+    parse_rule,
+    rule_dates,
+    rule_occurrences,
 )
 from app.events.registrations import (
     CancelResult,
@@ -96,6 +103,13 @@ from app.events.registrations import (
     split_name,
     undo_check_in,
     update_registration,
+)
+from app.events.repeating import (
+    DatesAdded,
+    DatesChanged,
+    add_dates,
+    change_from,
+    move_occurrence,
 )
 from app.events.views import (
     EventInput,
@@ -156,6 +170,18 @@ from app.events.vocabulary import (
 )
 
 __all__ = [
+    "DatesAdded",
+    "DatesChanged",
+    "Rule",
+    "WeeklyRule",
+    "add_dates",
+    "change_from",
+    "fiscal_year_dates",
+    "is_public_holiday",
+    "move_occurrence",
+    "parse_rule",
+    "rule_dates",
+    "rule_occurrences",
     "CANCELLED",
     "CancelResult",
     "DEFAULT_LENGTH",

@@ -16,7 +16,7 @@ from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.core.text.safety import shown
 from app.events.planning import _apply_event, normalise_event
-from app.events.recurrence import _TIME, _time, monthly_dates
+from app.events.recurrence import _TIME, _time, fiscal_year_dates
 from app.events.views import EventInput, OccurrenceInput, PartnerLink, _check_fiscal_year
 from app.events.vocabulary import (
     CANCELLED,
@@ -463,7 +463,7 @@ def import_events(ctx: Context, path: Path, today: date | None = None) -> EventI
                 )
                 plan.data = replace(
                     plan.data,
-                    occurrences=tuple(monthly_dates(plan.rule, fy)),
+                    occurrences=tuple(fiscal_year_dates(plan.rule, fy)),
                     period_label=plan.data.period_label or plan.rule,
                 )
             plan.data = normalise_event(plan.data)

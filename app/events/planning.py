@@ -14,7 +14,7 @@ from app.core.errors import UserError
 from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.core.text.safety import strip_bidi
-from app.events.recurrence import monthly_dates, parse_monthly_rule
+from app.events.recurrence import fiscal_year_dates, parse_rule
 from app.events.registrations import _fill_from_waitlist, _registration_groups
 from app.events.views import (
     EventInput,
@@ -455,9 +455,10 @@ def set_occurrence_status(ctx: Context, occurrence_id: str, status: str) -> Occu
 
 
 def add_year_of_dates(ctx: Context, event_id: str, rule_text: str, fy: int) -> EventView:
-    """Add a fiscal year of dates to a monthly event from a rule; dates it has are kept."""
+    """Add a fiscal year of dates to a monthly event from a rule (weekly or monthly); dates
+    it has are kept."""
     ctx.require(Permission.EVENTS_WRITE)
-    generated = monthly_dates(rule_text, fy)
+    generated = fiscal_year_dates(rule_text, fy)
     with ctx.db.transaction() as s:
         row = _load_event(s, event_id)
         view = _event_view(s, row)
@@ -468,7 +469,7 @@ def add_year_of_dates(ctx: Context, event_id: str, rule_text: str, fy: int) -> E
     data = replace(
         view.to_input(),
         occurrences=view.to_input().occurrences + tuple(added),
-        period_label=view.period_label or parse_monthly_rule(rule_text).describe(),
+        period_label=view.period_label or parse_rule(rule_text).describe(),
     )
     return update_event(ctx, event_id, data)
 

@@ -1,10 +1,10 @@
-"""The monthly rule of a recurring event ("every second Tuesday")."""
+"""The rules of a repeating event: weekly, every other week, monthly by date or nth weekday."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -81,6 +81,15 @@ class MonthlyRule:
             out.append((datetime.combine(day, self.start), end))
         return out
 
+    def dates(self, start: date, end: date) -> Iterator[date]:
+        """Every date of this rule from `start` to `end`, both included."""
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            day = self.date_in(year, month)
+            if day is not None and start <= day <= end:
+                yield day
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
     def describe(self) -> str:
         """The rule in words, Japanese or English as the program speaks."""
         times = self.start.strftime("%H:%M")
@@ -147,6 +156,131 @@ def parse_monthly_rule(text: str) -> MonthlyRule:
     wd = parts["wd"]
     weekday = _EN_WEEKDAYS.index(wd) if wd in _EN_WEEKDAYS else WEEKDAYS_JA.index(wd)
     return MonthlyRule(start=start, end=end, nth=nth, weekday=weekday)
+
+
+# --- weekly and every-other-week rules -------------------------------------------------------
+
+_WEEKLY_EN = re.compile(
+    r"^(?:(?:every|each)\s+(?P<other>other\s+|alternate\s+)?|(?P<fortnightly>fortnightly\s+(?:on\s+)?)"
+    r"|weekly\s+on\s+)(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*[\s,]+(?:at\s+)?" + _TIME_RANGE + "$"
+)
+_WEEKLY_JA = re.compile(
+    r"^(?P<kind>毎週|隔週)\s*(?P<wd>[月火水木金土日])曜?日?\s*" + _TIME_RANGE + "$"
+)
+
+
+@dataclass(frozen=True)
+class WeeklyRule:
+    """A weekday every week, or every other week counted from the first such day of a period."""
+
+    weekday: int  # 0 = Monday
+    start: time
+    end: time | None = None
+    every: int = 1  # weeks between dates: 1 weekly, 2 every other week
+
+    def dates(self, start: date, end: date) -> Iterator[date]:
+        """Every date of this rule from `start` to `end`; every other week is anchored on the
+        first such weekday on or after `start`."""
+        day = start + timedelta(days=(self.weekday - start.weekday()) % 7)
+        while day <= end:
+            yield day
+            day += timedelta(days=7 * self.every)
+
+    def describe(self) -> str:
+        """The rule in words, Japanese or English as the program speaks."""
+        times = self.start.strftime("%H:%M")
+        if self.end:
+            times += ("～" if current_language() == "ja" else "–") + self.end.strftime("%H:%M")
+        if current_language() == "ja":
+            word = "毎週" if self.every == 1 else "隔週"
+            return f"{word}{WEEKDAYS_JA[self.weekday]}曜日 {times}"
+        word = "every" if self.every == 1 else "every other"
+        return f"{word} {WEEKDAYS_EN[self.weekday]}, {times}"
+
+
+Rule = MonthlyRule | WeeklyRule
+
+
+def parse_rule(text: str) -> Rule:
+    """Any rule typed by a person: "毎週水曜 10:00", "every Wednesday 10:00", "隔週土曜 14時",
+    "every other Saturday 14:00", or a monthly rule (see parse_monthly_rule)."""
+    plain = unicodedata.normalize("NFKC", text).strip().lower()
+    plain = " ".join(plain.split())
+    match = _WEEKLY_EN.match(plain) or _WEEKLY_JA.match(plain)
+    if match is None:
+        try:
+            return parse_monthly_rule(text)
+        except UserError:
+            raise UserError(
+                _(
+                    "“{text}” is not a rule of dates; write for example “every Wednesday 10:00”, "
+                    "“every other Saturday 14:00” or “3rd Wednesday 10:00”."
+                ).format(text=text)
+            ) from None
+    bad = UserError(
+        _("“{text}” is not a weekly rule; write for example “every Wednesday 10:00”.").format(
+            text=text
+        )
+    )
+    parts = match.groupdict()
+    try:
+        start = _time(match.groups()[-8:-4])
+        end = _time(match.groups()[-4:])
+    except ValueError:
+        raise bad from None
+    if start is None or (end is not None and end <= start):
+        raise bad
+    wd = parts["wd"]
+    weekday = _EN_WEEKDAYS.index(wd) if wd in _EN_WEEKDAYS else WEEKDAYS_JA.index(wd)
+    every = (
+        2 if parts.get("other") or parts.get("fortnightly") or parts.get("kind") == "隔週" else 1
+    )
+    return WeeklyRule(weekday=weekday, start=start, end=end, every=every)
+
+
+def is_public_holiday(day: date) -> bool:
+    """Whether `day` is a Japanese public holiday (祝日, including substitute holidays)."""
+    import jpholiday
+
+    return bool(jpholiday.is_holiday(day))
+
+
+def rule_dates(
+    rule: Rule,
+    start: date,
+    end: date,
+    exclude: Iterable[date] = (),
+    skip_holidays: bool = False,
+) -> Iterator[date]:
+    """The rule's dates in a period, leaving out the excluded dates and, when asked, holidays."""
+    left_out = set(exclude)
+    for day in rule.dates(start, end):
+        if day in left_out or (skip_holidays and is_public_holiday(day)):
+            continue
+        yield day
+
+
+def rule_occurrences(
+    rule: Rule,
+    start: date,
+    end: date,
+    exclude: Iterable[date] = (),
+    skip_holidays: bool = False,
+) -> list[OccurrenceInput]:
+    """rule_dates with the rule's times, ready to put in EventInput.occurrences."""
+    return [
+        OccurrenceInput(
+            starts_at=datetime.combine(day, rule.start),
+            ends_at=datetime.combine(day, rule.end) if rule.end else None,
+        )
+        for day in rule_dates(rule, start, end, exclude, skip_holidays)
+    ]
+
+
+def fiscal_year_dates(rule_text: str, fy: int) -> list[OccurrenceInput]:
+    """A fiscal year (April to March) of dates from any rule, weekly or monthly."""
+    rule = parse_rule(rule_text)
+    return rule_occurrences(rule, date(fy, 4, 1), date(fy + 1, 3, 31))
 
 
 def monthly_dates(rule_text: str, fy: int) -> list[OccurrenceInput]:

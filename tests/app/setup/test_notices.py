@@ -106,3 +106,11 @@ def test_budoux_ships_its_apache_licence() -> None:
     assert collected.missing == []
     assert "budoux" in notices_tool.named_in(notices.render(collected))
     assert "Apache License" in notices.render(collected)
+
+
+def test_jpholiday_ships_its_mit_licence() -> None:
+    # app/events/recurrence.py skips Japanese public holidays with jpholiday: its notice ships.
+    collected = notices.collect(["jpholiday"])
+    assert collected.missing == []
+    assert "jpholiday" in notices_tool.named_in(notices.render(collected))
+    assert "MIT License" in notices.render(collected)
