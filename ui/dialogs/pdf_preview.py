@@ -76,6 +76,7 @@ class PdfPreviewDialog(BaseDialog):
         papers: bool = False,
         paper: str = "A4",
         blank_forms: int | None = None,
+        blank_forms_label: str = "",
         name_tag_options: bool = False,
     ) -> None:
         super().__init__(title, parent)
@@ -112,9 +113,12 @@ class PdfPreviewDialog(BaseDialog):
             self.paper.currentIndexChanged.connect(lambda _i: self.refresh())
         if blank_forms is not None:
             self.blank_forms = QSpinBox()
-            self.blank_forms.setRange(0, 100)
+            # Blank forms alone are at least one; beside round sheets they may be none.
+            self.blank_forms.setRange(1 if blank_forms_label else 0, 100)
             self.blank_forms.setValue(blank_forms)
-            self._add_option(options, _("Blank forms per volunteer:"), self.blank_forms)
+            self._add_option(
+                options, blank_forms_label or _("Blank forms per volunteer:"), self.blank_forms
+            )
             self._options.append(lambda: ("blank_forms", self.blank_forms.value()))
             self.blank_forms.editingFinished.connect(lambda: self.refresh())
         if name_tag_options:

@@ -523,6 +523,7 @@ class WatchPage(QWidget):
             file_name=_("visit-forms") + ".pdf",
             papers=True,
             blank_forms=4,
+            blank_forms_label=_("Number of blank forms:"),
         )
         dialog.preview()
 
