@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.backups import backup_before_change
@@ -54,6 +56,8 @@ __all__ = [
     "similar_members",
     "MergeOutcome",
     "merge_members",
+    "RowBefore",
+    "undo_merge",
     "follow_merges",
 ]
 
@@ -137,9 +141,27 @@ def similar_members(
 # --- merging ---------------------------------------------------------------------------
 
 
+# Rows a merge may touch, by table name, for undo.
+_SYNCED: dict[str, Any] = {
+    m.__tablename__: m for m in (Member, Registration, WatchAssignment, Visit)
+}
+# Stamped by the database on each write; never restored by an undo (it writes a new version).
+_STAMPS = frozenset({"id", "version", "local_seq", "seen_version"})
+
+
+@dataclass(frozen=True)
+class RowBefore:
+    """One row a merge changed: its values before, and the version the merge left on it."""
+
+    table: str
+    id: str
+    values: dict[str, Any]
+    version_after: str = ""
+
+
 @dataclass
 class MergeOutcome:
-    """What a merge moved to the kept member."""
+    """What a merge moved to the kept member, and what it needs to be undone."""
 
     kept: str
     merged: str
@@ -149,6 +171,22 @@ class MergeOutcome:
     visits: int = 0
     removed_registrations: int = 0
     filled: list[str] = field(default_factory=list)
+    before: list[RowBefore] = field(default_factory=list)
+    user_ids: list[str] = field(default_factory=list)
+    audit_ids: list[int] = field(default_factory=list)
+    undone: bool = False
+
+    def note(self, row: Any) -> None:
+        """Keep `row`'s values before the merge changes it (once per row)."""
+        table = row.__tablename__
+        if any(b.table == table and b.id == row.id for b in self.before):
+            return
+        values = {
+            a.key: copy.deepcopy(getattr(row, a.key))
+            for a in inspect(row).mapper.column_attrs
+            if a.key not in _STAMPS
+        }
+        self.before.append(RowBefore(table, row.id, values))
 
 
 # Fields of the kept member filled from the other when the kept one has none.
@@ -201,51 +239,80 @@ def merge_members(ctx: Context, keep: str, other: str) -> MergeOutcome:
         kept = s.get(Member, keep_id)
         assert kept is not None
         if guest is not None:
-            return _merge_guest(ctx, s, kept, other_id)
-        gone = s.get(Member, other_id)
-        assert gone is not None
-        if (gone.chapter_id or "") != (kept.chapter_id or ""):
-            raise UserError(_("Members of different chapters cannot be merged."))
-        outcome = MergeOutcome(kept=kept.id, merged=gone.id, kind=MEMBER)
-        for name in _FILLABLE:
-            if not getattr(kept, name) and getattr(gone, name):
-                setattr(kept, name, getattr(gone, name))
-                outcome.filled.append(name)
-        roles = [r for r in (kept.roles or [])]
-        roles += [r for r in (gone.roles or []) if r not in roles]
-        if roles != list(kept.roles or []):
-            kept.roles = roles
-            outcome.filled.append("roles")
-        tags = list(kept.tags or [])
-        tags += [t for t in (gone.tags or []) if t not in tags]
-        if tags != list(kept.tags or []):
-            kept.tags = tags
-            outcome.filled.append("tags")
-        if outcome.filled:
-            from app.roster.members import _derived
+            outcome = _merge_guest(ctx, s, kept, other_id)
+        else:
+            outcome = _merge_member(ctx, s, kept, other_id)
+    # The versions the commit stamped: an undo refuses if any of these rows moved on since.
+    with ctx.db.transaction(stamp=False) as s:
+        outcome.before = [
+            RowBefore(b.table, b.id, b.values, _version(s, b.table, b.id)) for b in outcome.before
+        ]
+    return outcome
 
-            _derived(kept)
-        _move_registrations(s, kept, gone.id, outcome)
-        for role in s.scalars(
-            select(WatchAssignment).where(
-                WatchAssignment.member_id == gone.id, WatchAssignment.deleted.is_(False)
-            )
-        ):
-            role.member_id = kept.id
-            outcome.watch_roles += 1
-        for visit in s.scalars(select(Visit).where(Visit.visitor_member_id == gone.id)):
-            visit.visitor_member_id = kept.id
-            outcome.visits += 1
-        s.execute(update(User).where(User.member_id == gone.id).values(member_id=kept.id))
-        s.execute(
-            update(AuditEntry)
-            .where(AuditEntry.entity == "member", AuditEntry.entity_id == gone.id)
-            .values(entity_id=kept.id)
+
+def _version(s: Session, table: str, row_id: str) -> str:
+    row = s.get(_SYNCED[table], row_id)
+    return "" if row is None else str(row.version)
+
+
+def _merge_member(ctx: Context, s: Session, kept: Member, other_id: str) -> MergeOutcome:
+    """Two members become one: `kept` takes the other's blanks, registrations and roles."""
+    gone = s.get(Member, other_id)
+    assert gone is not None
+    if (gone.chapter_id or "") != (kept.chapter_id or ""):
+        raise UserError(_("Members of different chapters cannot be merged."))
+    outcome = MergeOutcome(kept=kept.id, merged=gone.id, kind=MEMBER)
+    outcome.note(kept)
+    outcome.note(gone)
+    for name in _FILLABLE:
+        if not getattr(kept, name) and getattr(gone, name):
+            setattr(kept, name, getattr(gone, name))
+            outcome.filled.append(name)
+    roles = [r for r in (kept.roles or [])]
+    roles += [r for r in (gone.roles or []) if r not in roles]
+    if roles != list(kept.roles or []):
+        kept.roles = roles
+        outcome.filled.append("roles")
+    tags = list(kept.tags or [])
+    tags += [t for t in (gone.tags or []) if t not in tags]
+    if tags != list(kept.tags or []):
+        kept.tags = tags
+        outcome.filled.append("tags")
+    if outcome.filled:
+        from app.roster.members import _derived
+
+        _derived(kept)
+    _move_registrations(s, kept, gone.id, outcome)
+    for role in s.scalars(
+        select(WatchAssignment).where(
+            WatchAssignment.member_id == gone.id, WatchAssignment.deleted.is_(False)
         )
-        gone.deleted = True
-        gone.merged_into = kept.id
-        record_audit(s, ctx, "change", "member", kept.id, f"merged:{gone.id}")
-        return outcome
+    ):
+        outcome.note(role)
+        role.member_id = kept.id
+        outcome.watch_roles += 1
+    for visit in s.scalars(select(Visit).where(Visit.visitor_member_id == gone.id)):
+        outcome.note(visit)
+        visit.visitor_member_id = kept.id
+        outcome.visits += 1
+    outcome.user_ids = list(s.scalars(select(User.id).where(User.member_id == gone.id)))
+    s.execute(update(User).where(User.member_id == gone.id).values(member_id=kept.id))
+    outcome.audit_ids = list(
+        s.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.entity == "member", AuditEntry.entity_id == gone.id
+            )
+        )
+    )
+    s.execute(
+        update(AuditEntry)
+        .where(AuditEntry.entity == "member", AuditEntry.entity_id == gone.id)
+        .values(entity_id=kept.id)
+    )
+    gone.deleted = True
+    gone.merged_into = kept.id
+    record_audit(s, ctx, "change", "member", kept.id, f"merged:{gone.id}")
+    return outcome
 
 
 def _move_registrations(s: Session, kept: Member, gone_id: str, outcome: MergeOutcome) -> None:
@@ -264,7 +331,9 @@ def _move_registrations(s: Session, kept: Member, gone_id: str, outcome: MergeOu
         )
     ):
         held = mine.get((reg.event_id, reg.occurrence_id))
+        outcome.note(reg)
         if held is not None:
+            outcome.note(held)
             # Both records were registered for the same date: one registration, attended if
             # either was.
             if reg.attended and not held.attended:
@@ -313,10 +382,50 @@ def _merge_guest(ctx: Context, s: Session, kept: Member, registration_id: str) -
             continue
         if (reg.event_id, reg.occurrence_id) in taken:
             continue  # the member is registered for that date already; the guest line stays
+        outcome.note(reg)
         _link(reg, kept)
         outcome.registrations += 1
     record_audit(s, ctx, "change", "member", kept.id, f"guest:{registration_id}")
     return outcome
+
+
+def undo_merge(ctx: Context, outcome: MergeOutcome) -> None:
+    """Put back every row `outcome`'s merge changed, in one transaction.
+
+    Refuses, changing nothing, when any of those rows was edited since (its version moved):
+    restoring it then would silently throw that edit away. The restore is an ordinary edit,
+    stamped with new versions, so sync carries it like any other change.
+    """
+    ctx.require(Permission.ROSTER_WRITE)
+    ctx.require(Permission.EVENTS_WRITE)
+    if outcome.undone:
+        raise UserError(_("This merge has already been undone."))
+    with ctx.db.transaction() as s:
+        rows = []
+        for b in outcome.before:
+            row = s.get(_SYNCED[b.table], b.id)
+            if row is None or row.version != b.version_after:
+                raise UserError(_("The merge cannot be undone: the records were changed after it."))
+            rows.append((row, b))
+        for row, b in rows:
+            for key, value in b.values.items():
+                if getattr(row, key) != value:
+                    setattr(row, key, copy.deepcopy(value))
+        if outcome.kind == MEMBER:
+            if outcome.user_ids:
+                s.execute(
+                    update(User)
+                    .where(User.id.in_(outcome.user_ids))
+                    .values(member_id=outcome.merged)
+                )
+            if outcome.audit_ids:
+                s.execute(
+                    update(AuditEntry)
+                    .where(AuditEntry.id.in_(outcome.audit_ids))
+                    .values(entity_id=outcome.merged)
+                )
+        record_audit(s, ctx, "change", "member", outcome.kept, f"unmerged:{outcome.merged}")
+    outcome.undone = True
 
 
 # --- after sync --------------------------------------------------------------------------

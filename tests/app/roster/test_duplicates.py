@@ -217,3 +217,71 @@ def test_command_line_duplicates_json_and_merge(
     capfd.readouterr()
     assert cli.run(["--db", str(path), "members", "duplicates", "--json"]) == 0
     assert json.loads(capfd.readouterr().out) == []
+
+
+def _snapshot(ctx: Context) -> dict[str, dict[str, object]]:
+    """Every member and registration row, without the stamps a write renews."""
+    stamps = {"version", "local_seq", "seen_version"}
+    out: dict[str, dict[str, object]] = {}
+    with ctx.db.transaction(stamp=False) as s:
+        for model in (Member, Registration, WatchAssignment):
+            for row in s.scalars(select(model)):
+                cols = [c.key for c in model.__table__.columns if c.key not in stamps]
+                out[f"{model.__tablename__}:{row.id}"] = {c: getattr(row, c) for c in cols}
+    return out
+
+
+def _pair_with_history(ctx: Context) -> tuple[str, str]:
+    cafe = _cafe(ctx)
+    spring, autumn = cafe.occurrences
+    keep = _add(ctx, "佐藤", "一郎", "サトウ", "イチロウ", phone="03-1234-5678")
+    other = _add(ctx, "佐藤", "一朗", "サトウ", "イチロウ", phone="03-1234-5678",
+                 email="ichiro@example.jp", member_number="A-17")  # fmt: skip
+    events.register_member(ctx, cafe.id, keep, occurrence_id=spring.id)
+    both = events.register_member(ctx, cafe.id, other, occurrence_id=spring.id)
+    events.check_in(ctx, both.id)
+    events.register_member(ctx, cafe.id, other, occurrence_id=autumn.id)
+    with ctx.db.transaction() as s:
+        person = WatchedPerson(family_name="見守", given_name="様")
+        s.add(person)
+        s.flush()
+        s.add(WatchAssignment(person_id=person.id, member_id=other))
+    return keep, other
+
+
+def test_undo_right_after_a_merge_gives_both_members_back_exactly(ctx: Context) -> None:
+    keep, other = _pair_with_history(ctx)
+    before = _snapshot(ctx)
+    outcome = duplicates.merge_members(ctx, keep, other)
+    assert _snapshot(ctx) != before
+    versions = {k: v for k, v in _versions(ctx).items()}
+    duplicates.undo_merge(ctx, outcome)
+    assert _snapshot(ctx) == before
+    # The undo is an ordinary edit: every restored row carries a new version for sync.
+    after = _versions(ctx)
+    assert all(after[f"{b.table}:{b.id}"] > versions[f"{b.table}:{b.id}"] for b in outcome.before)
+    assert members.get_member(ctx, other).email == "ichiro@example.jp"
+    with pytest.raises(UserError):
+        duplicates.undo_merge(ctx, outcome)
+
+
+def _versions(ctx: Context) -> dict[str, str]:
+    with ctx.db.transaction(stamp=False) as s:
+        return {
+            f"{m.__tablename__}:{r.id}": r.version
+            for m in (Member, Registration, WatchAssignment)
+            for r in s.scalars(select(m))
+        }
+
+
+def test_undo_after_a_later_edit_is_refused_and_changes_nothing(ctx: Context) -> None:
+    keep, other = _pair_with_history(ctx)
+    outcome = duplicates.merge_members(ctx, keep, other)
+    with ctx.db.transaction() as s:
+        row = s.get(Member, keep)
+        assert row is not None
+        row.address = "東京都杉並区1-2-3"
+    edited = _snapshot(ctx)
+    with pytest.raises(UserError, match="changed after"):
+        duplicates.undo_merge(ctx, outcome)
+    assert _snapshot(ctx) == edited
