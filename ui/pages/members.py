@@ -1,7 +1,8 @@
-"""The Members page: find by a few kana, add, edit, retire (with undo), import and export."""
+"""The Members page: find by a few kana, add, edit, retire or merge (with undo), import, export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import Permission
 from app.core.i18n import gettext as _
-from app.roster import households, members
+from app.roster import duplicates, households, members
 from ui import files
 from ui.dialogs.base import confirm
 from ui.keys import shortcut
@@ -76,6 +77,8 @@ class MembersPage(QWidget):
         self.mailing_button = QPushButton(_("Labels and postcards…"))
         self.lapsed_button = QPushButton(_("Stopped coming…"))
         self.groups_button = QPushButton(_("Groups and household…"))
+        self.merge_button = QPushButton(_("Merge two…"))
+        self.merge_button.setToolTip(_("Select the two records of one person to make them one."))
         self.undo_bar = QWidget()
         self.undo_label = QLabel("")
         self.undo_button = QPushButton(_("Undo"))
@@ -85,6 +88,7 @@ class MembersPage(QWidget):
         undo_layout.addWidget(self.undo_button)
         self.undo_bar.hide()
         self._undo_id: str | None = None
+        self._undo_action: Callable[[], None] | None = None
 
         # The search box takes a line of its own so the choices can wrap on a narrow screen.
         top = QVBoxLayout()
@@ -95,7 +99,13 @@ class MembersPage(QWidget):
         choices.addWidget(self.group_filter)
         top.addLayout(choices)
         buttons = FlowLayout()
-        for b in (self.add_button, self.edit_button, self.retire_button, self.groups_button):
+        for b in (
+            self.add_button,
+            self.edit_button,
+            self.retire_button,
+            self.groups_button,
+            self.merge_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
@@ -125,6 +135,8 @@ class MembersPage(QWidget):
         self.mailing_button.clicked.connect(self.open_mailing)
         self.lapsed_button.clicked.connect(self.open_lapsed)
         self.groups_button.clicked.connect(self.edit_groups)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_buttons())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.undo_button.clicked.connect(self.undo)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
@@ -143,6 +155,7 @@ class MembersPage(QWidget):
         self.export_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.mailing_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.lapsed_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
+        self.merge_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -174,6 +187,7 @@ class MembersPage(QWidget):
         self.edit_button.setEnabled(selected)
         self.retire_button.setEnabled(selected)
         self.groups_button.setEnabled(selected)
+        self.merge_button.setEnabled(len(self.selected_ids()) == 2)
         if selected:
             status = self.model.data(self.model.index(self.table.currentIndex().row(), 5))
             self.retire_button.setText(_("Reinstate") if status == _("retired") else _("Retire…"))
@@ -300,7 +314,56 @@ class MembersPage(QWidget):
         self.refresh()
         self._select(member_id)
 
+    def merge_selected(self) -> None:
+        """Make the two chosen records one person, after asking; the current one is kept."""
+        chosen = self.selected_ids()
+        if len(chosen) != 2:
+            return
+        current = self.current_id()
+        keep_id = current if current in chosen else chosen[0]
+        other_id = next(i for i in chosen if i != keep_id)
+        looked_up = Operation(
+            self,
+            lambda: (members.get_member(self.ctx, keep_id), members.get_member(self.ctx, other_id)),
+        )
+        if not looked_up.run():
+            return
+        keep, other = looked_up.result
+        question = _(
+            "Merge {other} ({other_number}) into {keep} ({keep_number})? "
+            "{other}'s registrations and attendance, watch-over roles, visits and groups move "
+            "to {keep}; details {keep} lacks are filled from {other}. {other}'s record is then "
+            "removed. You can undo this straight after."
+        ).format(
+            keep=keep.full_name,
+            keep_number=keep.member_number or "-",
+            other=other.full_name,
+            other_number=other.member_number or "-",
+        )
+        if not confirm(self, _("Merge members"), question, _("Merge")):
+            return
+        Operation(self, lambda: duplicates.merge_members(self.ctx, keep_id, other_id)).success(
+            lambda outcome: self._merged(outcome, keep.full_name, other.full_name)
+        ).run()
+
+    def _merged(self, outcome: duplicates.MergeOutcome, keep: str, other: str) -> None:
+        def undo_it() -> None:
+            Operation(self, lambda: duplicates.undo_merge(self.ctx, outcome)).run()
+
+        self._undo_id = None
+        self._undo_action = undo_it
+        self.undo_label.setText(
+            _("{other} was merged into {keep} ({count} registrations moved).").format(
+                other=other, keep=keep, count=outcome.registrations
+            )
+        )
+        self.undo_bar.show()
+        QTimer.singleShot(20000, self.undo_bar.hide)
+        self.refresh()
+        self._select(outcome.kept)
+
     def _retired(self, member_id: str, name: str) -> None:
+        self._undo_action = None
         self._undo_id = member_id
         self.undo_label.setText(_("{name} was retired.").format(name=name))
         self.undo_bar.show()
@@ -308,9 +371,12 @@ class MembersPage(QWidget):
         self.refresh()
 
     def undo(self) -> None:
-        """Take the last retirement back."""
+        """Take the last retirement or merge back."""
         member_id, self._undo_id = self._undo_id, None
-        if member_id is not None:
+        action, self._undo_action = self._undo_action, None
+        if action is not None:
+            action()
+        elif member_id is not None:
             Operation(self, lambda: members.reinstate_member(self.ctx, member_id)).run()
         self.undo_bar.hide()
         self.refresh()

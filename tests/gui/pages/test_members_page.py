@@ -219,3 +219,52 @@ def test_groups_and_household_for_a_selection_then_the_list_by_group(
     assert empty.changed == 0
     assert households.edit_in_bulk(ctx, ids[:1], remove=["3班"]) == 1
     assert members.get_member(ctx, ids[0]).tags == ("年賀状",)
+
+
+def test_merge_two_selected_asks_naming_both_then_undo(qtbot: QtBot, ctx: Context) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    keep = members.add_member(
+        ctx, members.MemberInput(family_name="佐藤", given_name="一郎", family_kana="サトウ",
+                                 given_kana="イチロウ", phone="03-1234-5678")
+    ).id  # fmt: skip
+    other = members.add_member(
+        ctx, members.MemberInput(family_name="佐藤", given_name="一朗", family_kana="サトウ",
+                                 given_kana="イチロウ", email="ichiro@example.jp")
+    ).id  # fmt: skip
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.merge_button.isEnabled()
+    page.table.setCurrentIndex(page.model.index(page.model.row_of(keep), 0))
+    page.table.selectionModel().select(
+        page.model.index(page.model.row_of(other), 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert page.merge_button.isEnabled()
+    asked: list[str] = []
+
+    def cancel(box: QMessageBox) -> QAbstractButton:
+        asked.append(box.text())
+        return next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole
+        )
+
+    answer_next_message_box(cancel)
+    page.merge_button.click()
+    assert "佐藤\u3000一郎" in asked[0] and "佐藤\u3000一朗" in asked[0]
+    assert page.model.rowCount() == 2
+    answer_next_message_box(
+        lambda box: next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
+        )
+    )
+    page.merge_button.click()
+    assert page.model.rowCount() == 1
+    assert members.get_member(ctx, keep).email == "ichiro@example.jp"
+    assert page.undo_bar.isVisible()
+    page.undo_button.click()
+    assert page.model.rowCount() == 2
+    assert members.get_member(ctx, keep).email == ""
+    assert members.get_member(ctx, other).email == "ichiro@example.jp"
+    QApplication.processEvents()
