@@ -71,6 +71,7 @@ def register(sub: Any) -> None:
         if kind == event_print.CAFE_GRID:
             p.add_argument("--fiscal-year", type=argtypes.fiscal_year, metavar="Y")
         p.set_defaults(handler=cmd_print_event, print_kind=kind)
+    register_history(psub)
 
 
 def _offset(text: str) -> tuple[float, float]:
@@ -127,4 +128,27 @@ def cmd_print_event(args: argparse.Namespace) -> int:
         )
     else:
         say(_("Wrote {path}: {pages} pages.").format(path=out, pages=outcome.pages))
+    return EXIT_OK
+
+
+def register_history(psub: Any) -> None:
+    """`print history MEMBER -o FILE.pdf`: one member's attendance over the years (issue 16.2)."""
+    p = psub.add_parser("history", help=_("a member's attendance history"))
+    p.add_argument("member", type=argtypes.text, metavar="MEMBER")
+    p.add_argument("--paper", default="A4", choices=["A4", "B5"])
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_print_history)
+
+
+def cmd_print_history(args: argparse.Namespace) -> int:
+    """print history MEMBER [--paper A4|B5] -o FILE.pdf"""
+    from app.printing.history import print_history
+
+    if not args.output.parent.is_dir():
+        raise UserError(_("No such folder: {path}").format(path=args.output.parent))
+    with opened(args) as ctx:
+        done = print_history(ctx, args.member, args.output, paper=args.paper)
+    for warning in done.warnings:
+        say(warning)
+    say(_("Wrote {path}: {pages} pages.").format(path=args.output, pages=done.pages))
     return EXIT_OK
