@@ -56,3 +56,17 @@ def test_print_history_lists_each_registration_and_the_fiscal_years(
     assert cli.run(["--db", str(db_path), "print", "history", who[:8], "-o", str(bad)]) == 1
     assert len(capfd.readouterr().err.strip().splitlines()) == 1
     assert not bad.exists()
+
+
+def test_print_history_onto_the_database_is_refused(
+    ctx: Context, db_path: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    who = members.add_member(ctx, MemberInput(family_name="山田", family_kana="ヤマダ")).id
+    ctx.db.close()
+    (tmp_path / "db.pdf").symlink_to(db_path)
+    before = db_path.read_bytes()
+    argv = ["--db", str(db_path), "print", "history", who[:8], "-o", str(tmp_path / "db.pdf")]
+    assert cli.run(argv) == 1
+    err = capfd.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Nothing was written" in err[0], err
+    assert db_path.read_bytes() == before
