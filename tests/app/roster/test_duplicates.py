@@ -285,3 +285,22 @@ def test_undo_after_a_later_edit_is_refused_and_changes_nothing(ctx: Context) ->
     with pytest.raises(UserError, match="changed after"):
         duplicates.undo_merge(ctx, outcome)
     assert _snapshot(ctx) == edited
+
+
+def test_undo_of_a_guest_merge_gives_the_walk_in_back(ctx: Context) -> None:
+    cafe = _cafe(ctx)
+    spring, _autumn = cafe.occurrences
+    guest = events.register_guest(
+        ctx,
+        cafe.id,
+        GuestInput(family_name="渡邊", given_name="幸子", family_kana="ワタナベ",
+                   given_kana="サチコ", contact="090-1111-2222"),
+        occurrence_id=spring.id,
+    )  # fmt: skip
+    member = _add(ctx, "渡辺", "幸子", "ワタナベ", "サチコ", mobile="090-1111-2222")
+    before = _snapshot(ctx)
+    outcome = duplicates.merge_members(ctx, member, guest.id[:8])
+    assert outcome.registrations == 1 and _snapshot(ctx) != before
+    duplicates.undo_merge(ctx, outcome)
+    assert _snapshot(ctx) == before
+    assert len(duplicates.find_duplicates(ctx)) == 1
