@@ -53,7 +53,7 @@ def render_history(
         )
     year_table = Table(years, colWidths=[40 * mm, 30 * mm, 30 * mm], repeatRows=1, hAlign="LEFT")
     year_table.setStyle(table_style(list(grid), font=GOTHIC))
-    widths = [32 * mm, 0.0, 34 * mm, 22 * mm]
+    widths = [46 * mm, 0.0, 34 * mm, 22 * mm]  # 令和8年10月15日（木） on one line
     widths[1] = width - sum(widths)
     rows: list[list[Any]] = [
         [paragraph(escape(t), head) for t in (_("Date"), _("Event"), _("Kind"), _("Came"))]
