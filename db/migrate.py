@@ -15,6 +15,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_phone_format",
     "0003_households_tags",
     "0004_member_merge",
+    "0005_duty_rosters",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -202,6 +202,32 @@ class Registration(SyncMixin, PersonNameMixin, Base):
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
+class DutyRole(SyncMixin, Base):
+    """A job at an event's dates (受付, 調理, 会場設営 …) and how many people it needs."""
+
+    __tablename__ = "duty_roles"
+    event_id: Mapped[str] = mapped_column(String(36), fk("events.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    needed: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DutyAssignment(SyncMixin, Base):
+    """A member on duty in one role at one date of an event (当番表)."""
+
+    __tablename__ = "duty_assignments"
+    event_id: Mapped[str] = mapped_column(String(36), fk("events.id"), nullable=False, index=True)
+    # The date of a monthly event; NULL for an event with one date.
+    occurrence_id: Mapped[str | None] = mapped_column(
+        String(36), fk("event_occurrences.id"), index=True
+    )
+    role_id: Mapped[str] = mapped_column(
+        String(36), fk("duty_roles.id"), nullable=False, index=True
+    )
+    member_id: Mapped[str] = mapped_column(String(36), fk("members.id"), nullable=False, index=True)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
 # --- watch-over (要配慮個人情報) -----------------------------------------------------------
 
 
@@ -401,6 +427,8 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
     EventPartner,
     EventLecturer,
     Registration,
+    DutyRole,
+    DutyAssignment,
     ReferralTarget,
     WatchedPerson,
     WatchAssignment,

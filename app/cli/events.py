@@ -45,6 +45,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from app import events
+from app.cli import duty as duty_commands
 from app.cli.output import EXIT_OK, print_json, say
 from app.cli.session import chapter_id_of, opened
 from app.core import argtypes
@@ -94,6 +95,7 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_events_export_ics)
     register_dates(esub)
+    duty_commands.register(esub)
 
 
 def _when(row_start: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,14 @@ def _register_core(sub: Any) -> None:
     p.add_argument("member", type=argtypes.text, metavar="MEMBER")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_members_history)
+    p = msub.add_parser("duties", help=_("a volunteer's own list of duties (当番)"))
+    p.add_argument("member", type=argtypes.text, metavar="MEMBER")
+    p.add_argument(
+        "--from", dest="since", type=argtypes.text, default="", metavar="YYYY-MM-DD",
+        help=_("only duties from this date"),
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_members_duties)
     p = msub.add_parser("merge", help=_("make two records one person: OTHER moves into KEEP"))
     p.add_argument("keep", type=argtypes.text, metavar="KEEP")
     p.add_argument("other", type=argtypes.text, metavar="OTHER")
@@ -173,6 +182,26 @@ def cmd_members_duplicates(args: argparse.Namespace) -> int:
         )
     if not pairs:
         say(_("No likely duplicates."))
+    return EXIT_OK
+
+
+def cmd_members_duties(args: argparse.Namespace) -> int:
+    """members duties MEMBER [--from YYYY-MM-DD] [--json]"""
+    from app.core.dates import format_date, parse_date
+    from app.core.i18n import current_language
+    from app.events import duty
+
+    since = parse_date(args.since) if args.since.strip() else None
+    with opened(args) as ctx:
+        found = duty.member_duties(ctx, members.resolve_member(ctx, args.member), since=since)
+    if args.json:
+        print_json([dict(asdict(d), id=d.assignment_id) for d in found])
+        return EXIT_OK
+    if not found:
+        say(_("No duties."))
+    for d in found:
+        when = format_date(d.day, current_language())
+        say("\t".join([when, f"{d.starts_at:%H:%M}" if d.starts_at else "", d.title, d.role]))
     return EXIT_OK
 
 

@@ -72,6 +72,7 @@ def register(sub: Any) -> None:
             p.add_argument("--fiscal-year", type=argtypes.fiscal_year, metavar="Y")
         p.set_defaults(handler=cmd_print_event, print_kind=kind)
     register_history(psub)
+    register_duty(psub)
 
 
 def _offset(text: str) -> tuple[float, float]:
@@ -147,7 +148,38 @@ def cmd_print_history(args: argparse.Namespace) -> int:
     if not args.output.parent.is_dir():
         raise UserError(_("No such folder: {path}").format(path=args.output.parent))
     with opened(args) as ctx:
+        use_print_language(ctx)
         done = print_history(ctx, args.member, args.output, paper=args.paper)
+    for warning in done.warnings:
+        say(warning)
+    say(_("Wrote {path}: {pages} pages.").format(path=args.output, pages=done.pages))
+    return EXIT_OK
+
+
+def register_duty(psub: Any) -> None:
+    """`print duty EVENT -o FILE.pdf`: the event's 当番表 (issue 16.4)."""
+    from app.cli.duty import month_argument
+
+    p = psub.add_parser("duty", help=_("the duty roster of an event (当番表)"))
+    p.add_argument("event", type=argtypes.text, metavar="EVENT")
+    p.add_argument(
+        "--month", type=month_argument, metavar="YYYY-MM", help=_("only the dates of this month")
+    )
+    p.add_argument("--paper", default="A4", choices=["A4", "B5"])
+    p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_print_duty)
+
+
+def cmd_print_duty(args: argparse.Namespace) -> int:
+    """print duty EVENT [--month YYYY-MM] [--paper A4|B5] -o FILE.pdf"""
+    from app.printing.duty import print_duty
+
+    if not args.output.parent.is_dir():
+        raise UserError(_("No such folder: {path}").format(path=args.output.parent))
+    with opened(args) as ctx:
+        use_print_language(ctx)
+        event_id = events.resolve_event(ctx, args.event)
+        done = print_duty(ctx, event_id, args.output, month=args.month, paper=args.paper)
     for warning in done.warnings:
         say(warning)
     say(_("Wrote {path}: {pages} pages.").format(path=args.output, pages=done.pages))

@@ -34,6 +34,11 @@ def current_language() -> str:
     return _language
 
 
+def list_separator() -> str:
+    """What joins the items of a list in a sentence: 、 in Japanese, a comma in English."""
+    return "、" if _language == "ja" else ", "
+
+
 def gettext(message: str) -> str:
     """Translate `message`; use named placeholders and `.format()` after the call."""
     return _translations.gettext(message)

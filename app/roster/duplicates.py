@@ -33,7 +33,15 @@ from app.roster.likeness import (
 )
 from app.roster.members import MemberInput, normalise_input, resolve_member
 from app.storage.audit import record_audit
-from db.models import AuditEntry, Member, Registration, User, Visit, WatchAssignment
+from db.models import (
+    AuditEntry,
+    DutyAssignment,
+    Member,
+    Registration,
+    User,
+    Visit,
+    WatchAssignment,
+)
 
 # The finder lives in app/roster/likeness.py (members uses it on import); its names stay here too.
 __all__ = [
@@ -143,7 +151,7 @@ def similar_members(
 
 # Rows a merge may touch, by table name, for undo.
 _SYNCED: dict[str, Any] = {
-    m.__tablename__: m for m in (Member, Registration, WatchAssignment, Visit)
+    m.__tablename__: m for m in (Member, Registration, WatchAssignment, Visit, DutyAssignment)
 }
 # Stamped by the database on each write; never restored by an undo (it writes a new version).
 _STAMPS = frozenset({"id", "version", "local_seq", "seen_version"})
@@ -169,6 +177,7 @@ class MergeOutcome:
     registrations: int = 0
     watch_roles: int = 0
     visits: int = 0
+    duties: int = 0
     removed_registrations: int = 0
     filled: list[str] = field(default_factory=list)
     before: list[RowBefore] = field(default_factory=list)
@@ -295,6 +304,7 @@ def _merge_member(ctx: Context, s: Session, kept: Member, other_id: str) -> Merg
         outcome.note(visit)
         visit.visitor_member_id = kept.id
         outcome.visits += 1
+    _move_duties(s, kept.id, gone.id, outcome)
     outcome.user_ids = list(s.scalars(select(User.id).where(User.member_id == gone.id)))
     s.execute(update(User).where(User.member_id == gone.id).values(member_id=kept.id))
     outcome.audit_ids = list(
@@ -344,6 +354,29 @@ def _move_registrations(s: Session, kept: Member, gone_id: str, outcome: MergeOu
             continue
         _link(reg, kept)
         outcome.registrations += 1
+
+
+def _move_duties(s: Session, kept_id: str, gone_id: str, outcome: MergeOutcome) -> None:
+    """The other's duties become the kept member's; one per job and date stays."""
+    mine = {
+        (d.occurrence_id, d.role_id)
+        for d in s.scalars(
+            select(DutyAssignment).where(
+                DutyAssignment.member_id == kept_id, DutyAssignment.deleted.is_(False)
+            )
+        )
+    }
+    for duty in s.scalars(
+        select(DutyAssignment).where(
+            DutyAssignment.member_id == gone_id, DutyAssignment.deleted.is_(False)
+        )
+    ):
+        outcome.note(duty)
+        if (duty.occurrence_id, duty.role_id) in mine:
+            duty.deleted = True
+            continue
+        duty.member_id = kept_id
+        outcome.duties += 1
 
 
 def _link(reg: Registration, member: Member) -> None:
@@ -482,5 +515,8 @@ def follow_merges(s: Session) -> int:
             changed += 1
         for visit in s.scalars(select(Visit).where(Visit.visitor_member_id.in_(chunk))):
             visit.visitor_member_id = final[visit.visitor_member_id or ""]
+            changed += 1
+        for duty in s.scalars(select(DutyAssignment).where(DutyAssignment.member_id.in_(chunk))):
+            duty.member_id = final[duty.member_id]
             changed += 1
     return changed

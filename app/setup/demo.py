@@ -26,6 +26,8 @@ from app.roster.members import ACTIVE, MemberInput, _apply, normalise_input
 from app.storage import chapter as chapter_service
 from db.models import (
     Chapter,
+    DutyAssignment,
+    DutyRole,
     Event,
     EventLecturer,
     EventOccurrence,
@@ -467,6 +469,7 @@ def _seed_this_year(s: Session, ctx: Context, today: date) -> int:
     s.add(cafe)
     s.flush()
     regulars = rng.sample(members, 16)
+    occurrences: list[EventOccurrence] = []
     for when in days:
         past = when.date() < today
         occ = EventOccurrence(
@@ -478,13 +481,49 @@ def _seed_this_year(s: Session, ctx: Context, today: date) -> int:
         occ.chapter_id = owner
         s.add(occ)
         s.flush()
+        occurrences.append(occ)
         # Past cafés have their attendance; this month's has its sign-ups waiting.
         if past or (when.year, when.month) == (today.year, today.month):
             for person in rng.sample(regulars, rng.randint(6, 12)):
                 arrived = when - timedelta(minutes=rng.randint(0, 15)) if past else None
                 asked = when - timedelta(days=rng.randint(1, 10))
                 s.add(_demo_registration(cafe, occ, person, asked, arrived))
+    _seed_duty(s, cafe, occurrences, members, today)
     return count + 1
+
+
+# The café's jobs (当番表), as a chapter writes them.
+_DEMO_DUTIES = (("受付", 2), ("調理", 3), ("会場設営", 2), ("片付け", 2), ("司会", 1))
+
+
+def _seed_duty(
+    s: Session, cafe: Event, occurrences: list[EventOccurrence], members: list[Member], today: date
+) -> None:
+    """A duty roster for the café: twelve helpers take turns; coming dates still need a host."""
+    rng = random.Random(RANDOM_SEED + 5)
+    roles = []
+    for position, (name, needed) in enumerate(_DEMO_DUTIES):
+        role = DutyRole(event_id=cafe.id, name=name, needed=needed, position=position)
+        role.chapter_id = cafe.chapter_id
+        s.add(role)
+        roles.append(role)
+    s.flush()
+    helpers = rng.sample([m for m in members if m.status == "active"], 12)
+    for n, occ in enumerate(occurrences):
+        upcoming = occ.starts_at.date() >= today
+        turn = helpers[n % len(helpers) :] + helpers[: n % len(helpers)]
+        at = 0
+        for role in roles:
+            wanted = role.needed
+            if upcoming and role.name == "司会":
+                continue  # left open, so the roster shows what is still needed
+            for person in turn[at : at + wanted]:
+                duty = DutyAssignment(
+                    event_id=cafe.id, occurrence_id=occ.id, role_id=role.id, member_id=person.id
+                )
+                duty.chapter_id = cafe.chapter_id
+                s.add(duty)
+            at += wanted
 
 
 # --- watch-over (見守り): fictional people, a year of visits, open follow-ups ------------------

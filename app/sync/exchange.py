@@ -223,6 +223,7 @@ _PERSON_REFERENCES = {
     "visits": ("person_id", "visitor_member_id"),
     "follow_ups": ("person_id",),
     "registrations": ("member_id",),
+    "duty_assignments": ("member_id",),
 }
 
 
@@ -885,6 +886,8 @@ def table_label(table: str) -> str:
         "event_partners": _("Event partner"),
         "event_lecturers": _("Event lecturer"),
         "registrations": _("Registration"),
+        "duty_roles": _("Duty"),
+        "duty_assignments": _("Duty assignment"),
         "referral_targets": _("Referral contact"),
         "watched_persons": _("Person under watch"),
         "watch_assignments": _("Watch assignment"),

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Table, sel
 
 from app.core.context import Context, Permission
 from app.core.dates import format_date
-from app.core.i18n import N_, current_language
+from app.core.i18n import N_, current_language, list_separator
 from app.core.i18n import gettext as _
 from app.events.vocabulary import (
     KINDS,
@@ -153,6 +153,19 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("attended", N_("Attended")),
         ("checked_in_at", N_("Checked in at")),
         ("walk_in", N_("Walk-in")),
+        ("note", N_("Note")),
+    ),
+    "duty_roles": (
+        ("event_id", N_("Event")),
+        ("name", N_("Duty")),
+        ("needed", N_("People needed")),
+        ("position", N_("Order in the list")),
+    ),
+    "duty_assignments": (
+        ("event_id", N_("Event")),
+        ("occurrence_id", N_("Event date")),
+        ("role_id", N_("Duty")),
+        ("member_id", N_("Member")),
         ("note", N_("Note")),
     ),
     "referral_targets": (
@@ -334,10 +347,6 @@ class Lookups:
     signs: Mapping[str, str] = field(default_factory=dict)
 
 
-def _list_separator() -> str:
-    return "、" if current_language() == "ja" else ", "
-
-
 def _date_text(value: Any) -> str:
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return format_date(day, current_language())
@@ -377,9 +386,9 @@ def _contacts_text(contacts: Sequence[Any]) -> str:
 
 def _special(table: str, column: str) -> Callable[[Any, Lookups], str] | None:
     if column == "themes":
-        return lambda v, _lk: _list_separator().join(theme_label(str(t)) for t in v)
+        return lambda v, _lk: list_separator().join(theme_label(str(t)) for t in v)
     if column == "signs":
-        return lambda v, lk: _list_separator().join(lk.signs.get(str(c), str(c)) for c in v)
+        return lambda v, lk: list_separator().join(lk.signs.get(str(c), str(c)) for c in v)
     if column == "emergency_contacts":
         return lambda v, _lk: _contacts_text(v)
     if column == "fee_yen":
@@ -404,8 +413,8 @@ def field_value(table: str, column: str, value: Any, lookups: Lookups | None = N
             return special(value, lookups)
         if isinstance(value, list):
             if codes is not None:
-                return _list_separator().join(_code_text(codes, v) for v in value)
-            return _list_separator().join(
+                return list_separator().join(_code_text(codes, v) for v in value)
+            return list_separator().join(
                 json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v)
                 for v in value
             )
@@ -483,6 +492,8 @@ _TITLE_FIELDS: dict[str, tuple[str, ...]] = {
     "event_occurrences": ("event_id", "starts_at"),
     "event_partners": ("event_id", "organisation_id"),
     "event_lecturers": ("event_id", "lecturer_id"),
+    "duty_roles": ("event_id", "name"),
+    "duty_assignments": ("role_id", "member_id"),
     "watch_assignments": ("person_id", "member_id"),
     "visits": ("person_id", "visited_at"),
     "follow_ups": ("person_id", "opened_at"),

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 
 from app.core import i18n
 from app.events.attendance import HistoryEntry, MemberHistory, YearCounts
+from app.events.duty import DutyDate, DutyRoleView, DutyRoster, DutySlot, OnDuty
 from app.printing import (
     render_attendance,
     render_cafe_grid,
@@ -25,6 +26,7 @@ from app.printing import (
     render_name_tags,
     render_sign_in,
 )
+from app.printing.duty import render_duty
 from app.printing.fonts import register_fonts
 from app.printing.history import render_history
 from app.printing.model import WAITLISTED, Attendee, EventSheet
@@ -297,6 +299,37 @@ def _history(size: str) -> MemberHistory:
     )
 
 
+def _duty(size: str) -> DutyRoster:
+    """A café's 当番表: no dates, a year of months, long names and jobs, or 1,000 dates."""
+    names = ["受付", "調理", "会場設営", "片付け", "司会"]
+    if size == "long":
+        names = [n + "（地域ボランティアの皆さんと一緒に）" for n in names] + ["見守り連絡", "会計"]
+    roles = tuple(DutyRoleView(f"r{i}", n, 2, i) for i, n in enumerate(names))
+    count = {"empty": 0, "typical": 12, "long": 12, "1000": 1000}[size]
+    # One-kanji family names (森, 待) the widow check cannot tell from a word cut in two
+    # when such a name stands alone under a column heading; the names are not what it tests.
+    people = [p for p in _people("typical") if len(p.family_name) > 1]
+    dates = []
+    for i in range(count):
+        start = datetime(2026, 4, 15, 10, 0) + timedelta(days=7 * i)
+        slots = []
+        for j, r in enumerate(roles):
+            on = []
+            for k in range(j % 3):
+                p = people[(i + j + k) % len(people)]
+                name = f"{LONG_FAMILY}　{LONG_GIVEN}" if size == "long" else p.name
+                on.append(OnDuty(f"a{i}-{j}-{k}", f"m{(i + j + k) % len(people)}", name, p.reading))
+            slots.append(DutySlot(r.id, r.name, r.needed, tuple(on)))
+        dates.append(DutyDate(f"o{i}", start, start + timedelta(hours=2), i == 3, tuple(slots)))
+    title = (
+        "「三鷹をつなげようプロジェクト」地域で支え合うカフェ"
+        if size == "long"
+        else "ふれあいカフェ"
+    )
+    venue = LONG_VENUE if size == "long" else "ふれあい館"
+    return DutyRoster("e", title, venue, roles, tuple(dates), ())
+
+
 def _render(doc: str, template: str, paper: str, size: str) -> bytes:
     sheet, people = _sheet(size), _people(size)
     if doc == "flyer":
@@ -309,6 +342,14 @@ def _render(doc: str, template: str, paper: str, size: str) -> bytes:
         data = render_name_tags(sheet, people, None, layout=template).output
     elif doc == "cafe-grid":
         data = render_cafe_grid(sheet, people, 2026, None, paper=paper).output
+    elif doc == "duty":
+        data = render_duty(
+            _duty(size),
+            None,
+            chapter=sheet.chapter_name,
+            paper=paper,
+            printed_on=date(2026, 11, 1),
+        ).output
     elif doc == "history":
         data = render_history(
             _history(size),
@@ -339,6 +380,7 @@ def _cases() -> Iterator[Any]:
         "cafe-grid": (("",), ("A4", "B5"), SIZES),
         "visit-forms": (("",), ("A4", "B5"), SIZES),
         "history": (("",), ("A4", "B5"), SIZES),
+        "duty": (("",), ("A4", "B5"), SIZES),
     }
     for doc, (templates, papers, sizes) in docs.items():
         for template in templates:
@@ -370,12 +412,16 @@ def test_print_matrix(
         assert _check_frame(pdf, 13 * mm * float(pages[0].mediabox.width) / (210 * mm)) == []
     # A label sheet is cut up; its unused labels are kept for next time, so not "stray".
     # A thousand dates of one person end where their list ends: what the last page holds is
-    # data, not blank rows that spilled over.
-    if len(pages) > 1 and doc != "name-tags" and not (doc == "history" and size == "1000"):
+    # data, not blank rows that spilled over. So is a duty roster's last part, each
+    # volunteer's own list, at a thousand dates or with names and jobs that wrap three times.
+    data_tail = (doc == "history" and size == "1000") or (
+        doc == "duty" and size in ("long", "1000")
+    )
+    if len(pages) > 1 and doc != "name-tags" and not data_tail:
         assert _last_page_fill(pdf) >= 0.25, f"last of {len(pages)} pages nearly empty"
     text = squash("".join(p.extract_text() or "" for p in pages))
     sheet = _sheet(size)
-    if doc not in ("visit-forms", "name-tags", "history"):
+    if doc not in ("visit-forms", "name-tags", "history", "duty"):
         assert squash(sheet.title)[:8] in text
     for person in _people(size)[:3]:
         if doc in ("attendance", "sign-in", "name-tags", "cafe-grid"):
