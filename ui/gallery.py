@@ -81,6 +81,14 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     yield "member_new", lambda: MemberDialog(ctx, None, view)
     yield "event_new", lambda: EventDialog(ctx, None, view)
     yield "event_edit", lambda: EventDialog(ctx, lecture, view)
+    cafe = events.resolve_event(ctx, "ふれあいカフェ")
+
+    def cafe_dates() -> EventDialog:
+        dialog = EventDialog(ctx, cafe, view)
+        dialog.tabs.setCurrentIndex(1)  # the dates of the repeating café
+        return dialog
+
+    yield "event_cafe_dates", cafe_dates
     yield "register", lambda: RegisterDialog(ctx, lecture, parent=view)
     yield "reception", lambda: ReceptionDialog(ctx, lecture, parent=view)
     yield "lapsed", lambda: LapsedDialog(ctx, view)

@@ -34,10 +34,11 @@ from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.events.views import EventInput, OccurrenceInput, PartnerLink
 from ui import files
-from ui.dialogs.base import BaseDialog
+from ui.dialogs.base import BaseDialog, accept_cancel_buttons
 from ui.models.event_table import short_when
-from ui.operations import Operation
+from ui.operations import Operation, show_error
 from ui.widgets.date_field import DateField, DateTimeField, TimeField
+from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from app.core.context import Context
@@ -82,6 +83,8 @@ class EventDialog(BaseDialog):
         self.ctx = ctx
         self.event_id = event_id
         self.saved: EventView | None = None
+        # Dates whose attendance is recorded: a new time for "the rest" leaves them as held.
+        self._attended_dates: set[str] = set()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._what_tab(), _("Event"))
         self.tabs.addTab(self._when_tab(), _("Date and place"))
@@ -195,16 +198,21 @@ class EventDialog(BaseDialog):
         self.period_label = QLineEdit()
         self.period_label.setPlaceholderText(_("e.g. 6月・7月連続, or the monthly rule"))
         self.rule = QLineEdit()
-        self.rule.setPlaceholderText(_("e.g. 第3水曜日 10:00～12:00 or 3rd Wednesday 10:00"))
+        self.rule.setPlaceholderText(
+            _("e.g. 第3水曜日 10:00～12:00, 毎週水曜 10:00, 隔週土曜 14:00 or 3rd Wednesday 10:00")
+        )
         self.rule_year = QSpinBox()
         self.rule_year.setRange(2000, 2100)
         self.rule_year.setPrefix(_("FY "))
         self.rule_year.setValue(fiscal_year(date.today()))
         self.make_dates = QPushButton(_("Make a year of dates"))
+        self.skip_holidays = QCheckBox(_("Leave out public holidays"))
         self.occurrences = QListWidget()
         self.add_date = QPushButton(_("Add date"))
         self.remove_date = QPushButton(_("Remove date"))
         self.cancel_date = QPushButton(_("Cancel / restore date"))
+        self.move_date = QPushButton(_("Change this date…"))
+        self.change_from = QPushButton(_("New time from this date on…"))
         self.venue = QLineEdit()
         self.venue_access = QLineEdit()
         self.venue_access.setPlaceholderText(_("e.g. JR赤羽駅 東口より徒歩5分"))
@@ -221,15 +229,25 @@ class EventDialog(BaseDialog):
         rule_row.addWidget(self.rule, 1)
         rule_row.addWidget(self.rule_year)
         rule_row.addWidget(self.make_dates)
-        date_buttons = QHBoxLayout()
-        date_buttons.addWidget(self.add_date)
-        date_buttons.addWidget(self.remove_date)
-        date_buttons.addWidget(self.cancel_date)
-        date_buttons.addStretch(1)
+        # Wraps at 200 % text instead of pushing the form wider than a 1366 px screen.
+        date_buttons = FlowLayout()
+        for button in (
+            self.add_date,
+            self.remove_date,
+            self.cancel_date,
+            self.move_date,
+            self.change_from,
+        ):
+            date_buttons.addWidget(button)
         monthly = QVBoxLayout()
         monthly.setContentsMargins(0, 0, 0, 0)
         monthly.addLayout(rule_row)
+        monthly.addWidget(self.skip_holidays)
         monthly.addWidget(self.occurrences, 1)
+        self.dates_note = QLabel()
+        self.dates_note.setWordWrap(True)
+        self.dates_note.setVisible(False)
+        monthly.addWidget(self.dates_note)
         monthly.addLayout(date_buttons)
         self.monthly_box = QWidget()
         self.monthly_box.setLayout(monthly)
@@ -250,6 +268,8 @@ class EventDialog(BaseDialog):
         self.add_date.clicked.connect(self._add_date)
         self.remove_date.clicked.connect(self._remove_date)
         self.cancel_date.clicked.connect(self._toggle_cancel_date)
+        self.move_date.clicked.connect(lambda: self.move_current_date())
+        self.change_from.clicked.connect(lambda: self.change_time_from_current())
         page = QWidget()
         page.setLayout(form)
         return page
@@ -476,9 +496,17 @@ class EventDialog(BaseDialog):
             self.occurrences.addItem(item)
 
     def make_year_of_dates(self) -> bool:
-        """Fill the list with a fiscal year of dates from the rule (dates kept where equal)."""
+        """Fill the list with a fiscal year of dates from the rule (dates kept where equal):
+        monthly, weekly or every other week, public holidays left out when asked."""
         rule, year = self.rule.text(), self.rule_year.value()
-        making = Operation(self, lambda: events.monthly_dates(rule, year))
+        skip = self.skip_holidays.isChecked()
+        making = Operation(
+            self,
+            lambda: events.rule_occurrences(
+                events.parse_rule(rule), date(year, 4, 1), date(year + 1, 3, 31),
+                skip_holidays=skip,
+            ),
+        )  # fmt: skip
         if not making.run():
             return False
         made = making.result
@@ -516,6 +544,80 @@ class EventDialog(BaseDialog):
         changed = replace(occ, status=status)
         item.setData(ROLE, changed)
         item.setText(_occurrence_text(changed))
+
+    def _current_date(self) -> tuple[int, OccurrenceInput] | None:
+        row = self.occurrences.currentRow()
+        if row < 0:
+            return None
+        occ: OccurrenceInput = self.occurrences.item(row).data(ROLE)
+        return row, occ
+
+    def move_current_date(self, to: datetime | None = None) -> bool:
+        """Move the chosen date to another day or time; its registrations go with it."""
+        chosen = self._current_date()
+        if chosen is None:
+            return False
+        _row, occ = chosen
+        if to is None:
+            asked = MomentDialog(_("Change this date"), occ.starts_at, None, day=True, parent=self)
+            if not asked.exec():
+                return False
+            to = asked.start()
+        items = self.occurrence_inputs()
+        if any(o.starts_at.date() == to.date() and o is not occ for o in items):
+            show_error(self, _("The event already has a date on that day."))
+            return False
+        length = occ.ends_at - occ.starts_at if occ.ends_at else None
+        moved = replace(occ, starts_at=to, ends_at=to + length if length else None)
+        self._set_occurrences([moved if o is occ else o for o in items])
+        self._select_date(moved)
+        return True
+
+    def change_time_from_current(self, start: time | None = None, end: time | None = None) -> int:
+        """Give the chosen date and every later one a new time; dates that already have
+        attendance keep theirs (the record says when people came). Returns how many changed."""
+        chosen = self._current_date()
+        if chosen is None:
+            return 0
+        _row, first = chosen
+        if start is None:
+            asked = MomentDialog(
+                _("New time from this date on"), first.starts_at, first.ends_at, day=False,
+                parent=self,
+            )  # fmt: skip
+            if not asked.exec():
+                return 0
+            start, end = asked.start().time(), asked.end()
+        items, changed, kept = [], 0, 0
+        for o in self.occurrence_inputs():
+            if o.starts_at < first.starts_at or o.status == events.CANCELLED:
+                items.append(o)
+                continue
+            if o.id is not None and o.id in self._attended_dates:
+                kept += 1
+                items.append(o)
+                continue
+            day = o.starts_at.date()
+            items.append(
+                replace(
+                    o,
+                    starts_at=datetime.combine(day, start),
+                    ends_at=datetime.combine(day, end) if end else None,
+                )
+            )
+            changed += 1
+        self._set_occurrences(items)
+        self.dates_note.setText(
+            _("{n} dates with attendance recorded keep their time.").format(n=kept) if kept else ""
+        )
+        self.dates_note.setVisible(bool(kept))
+        return changed
+
+    def _select_date(self, occ: OccurrenceInput) -> None:
+        for i in range(self.occurrences.count()):
+            if self.occurrences.item(i).data(ROLE) == occ:
+                self.occurrences.setCurrentRow(i)
+                return
 
     def _choose_image(self) -> None:
         name = files.open_file_name(
@@ -555,6 +657,7 @@ class EventDialog(BaseDialog):
             if v.occurrences:
                 self.rule_year.setValue(fiscal_year(v.occurrences[-1].starts_at.date()))
         self._set_occurrences(list(v.to_input().occurrences))
+        self._attended_dates = {o.id for o in v.occurrences if o.attended}
         self.venue.setText(v.venue)
         self.venue_access.setText(v.venue_access)
         self.municipality.setText(v.municipality)
@@ -650,3 +753,57 @@ class EventDialog(BaseDialog):
         self.saved = self.save_record(
             self.ctx, self.event_id, events.create_event, events.update_event, self.value
         )
+
+
+class MomentDialog(BaseDialog):
+    """Asks for a new day and time (moving one date) or a new start and end time (the rest)."""
+
+    settings_key = "moment"
+
+    def __init__(
+        self,
+        title: str,
+        start: datetime,
+        end: datetime | None,
+        *,
+        day: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self._day = day
+        self._start = start
+        form = QFormLayout(self)
+        self.when = DateTimeField(start) if day else TimeField(start.time())
+        form.addRow(_("Starts") if not day else _("Date and time"), self.when)
+        self.has_end = QCheckBox(_("Ends at"))
+        self.ends = TimeField((end or start + timedelta(hours=2)).time())
+        self.has_end.setChecked(end is not None)
+        self.ends.setEnabled(end is not None)
+        self.has_end.toggled.connect(self.ends.setEnabled)
+        if not day:
+            row = QHBoxLayout()
+            row.addWidget(self.has_end)
+            row.addWidget(self.ends, 1)
+            form.addRow("", row)
+        form.addRow(accept_cancel_buttons(self, self._accept, _("Change")))
+        self.when.setFocus()
+
+    def start(self) -> datetime:
+        """The new start (the old day with the new time, when only the time was asked)."""
+        if isinstance(self.when, DateTimeField):
+            return self.when.value()
+        return datetime.combine(self._start.date(), self.when.value())
+
+    def end(self) -> time | None:
+        """The new end time, or None for none."""
+        return self.ends.value() if self.has_end.isChecked() else None
+
+    def _accept(self) -> None:
+        if isinstance(self.when, DateTimeField) and self.when.problem:
+            show_error(self, self.when.problem)
+            return
+        end = self.end()
+        if end is not None and end <= self.start().time():
+            show_error(self, _("The event ends before it starts."))
+            return
+        self.accept()

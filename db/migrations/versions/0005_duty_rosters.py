@@ -68,7 +68,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_assignments")),
     )
     with op.batch_alter_table("duty_assignments") as batch:
-        for column in ("chapter_id", "event_id", "local_seq", "member_id", "occurrence_id", "role_id"):
+        for column in (
+            "chapter_id",
+            "event_id",
+            "local_seq",
+            "member_id",
+            "occurrence_id",
+            "role_id",
+        ):
             batch.create_index(batch.f(f"ix_duty_assignments_{column}"), [column], unique=False)
 
 
