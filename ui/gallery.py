@@ -53,6 +53,7 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     from ui.dialogs.accounts import AccountsDialog, PassphraseDialog, RecoveryKeyDialog
     from ui.dialogs.audit import AuditLogDialog
     from ui.dialogs.conflict import ConflictDialog
+    from ui.dialogs.duplicates import DuplicatesDialog
     from ui.dialogs.event import EventDialog
     from ui.dialogs.event_register import RegisterDialog
     from ui.dialogs.first_start import FirstStartDialog
@@ -92,6 +93,7 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     yield "register", lambda: RegisterDialog(ctx, lecture, parent=view)
     yield "reception", lambda: ReceptionDialog(ctx, lecture, parent=view)
     yield "lapsed", lambda: LapsedDialog(ctx, view)
+    yield "duplicates", lambda: DuplicatesDialog(ctx, view)
     yield "mailing", lambda: MailingDialog(ctx, view, event_id=lecture, event_title="講座")
     yield "organisation_new", lambda: OrganisationDialog(ctx, None, view)
     yield "lecturer_new", lambda: LecturerDialog(ctx, None, view)

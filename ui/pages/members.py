@@ -79,6 +79,7 @@ class MembersPage(QWidget):
         self.groups_button = QPushButton(_("Groups and household…"))
         self.merge_button = QPushButton(_("Merge two…"))
         self.merge_button.setToolTip(_("Select the two records of one person to make them one."))
+        self.duplicates_button = QPushButton(_("Possible duplicates…"))
         self.undo_bar = QWidget()
         self.undo_label = QLabel("")
         self.undo_button = QPushButton(_("Undo"))
@@ -105,6 +106,7 @@ class MembersPage(QWidget):
             self.retire_button,
             self.groups_button,
             self.merge_button,
+            self.duplicates_button,
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -134,6 +136,7 @@ class MembersPage(QWidget):
         self.export_button.clicked.connect(self.export_file)
         self.mailing_button.clicked.connect(self.open_mailing)
         self.lapsed_button.clicked.connect(self.open_lapsed)
+        self.duplicates_button.clicked.connect(self.open_duplicates)
         self.groups_button.clicked.connect(self.edit_groups)
         self.merge_button.clicked.connect(self.merge_selected)
         self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_buttons())
@@ -156,6 +159,7 @@ class MembersPage(QWidget):
         self.mailing_button.setVisible(ctx.actor.can(Permission.ROSTER_EXPORT))
         self.lapsed_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
         self.merge_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
+        self.duplicates_button.setVisible(writable and ctx.actor.can(Permission.EVENTS_WRITE))
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -260,6 +264,17 @@ class MembersPage(QWidget):
         dialog = Operation(self, lambda: LapsedDialog(self.ctx, self)).value()
         if dialog is not None:
             dialog.exec()
+            dialog.deleteLater()
+
+    def open_duplicates(self) -> None:
+        """The likely pairs of one person's records, to merge one by one."""
+        from ui.dialogs.duplicates import DuplicatesDialog
+
+        dialog = Operation(self, lambda: DuplicatesDialog(self.ctx, self)).value()
+        if dialog is not None:
+            dialog.exec()
+            if dialog.merged:
+                self.refresh()
             dialog.deleteLater()
 
     def add_member(self) -> None:
