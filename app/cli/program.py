@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import locale
 import os
@@ -72,6 +73,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def collect_cycles_again() -> None:
+    """Switch the cycle collector back on when main.py left it off for start-up.
+
+    What start-up made lives until exit: frozen, the collector never scans it again.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = None) -> int:
     """Parse and run one command; returns the exit code.
 
@@ -82,6 +93,7 @@ def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = Non
         parser = build_parser(argv)
         args = parser.parse_args(list(argv))
         handler: Handler | None = getattr(args, "handler", None)
+        collect_cycles_again()
         if args.self_test:
             from app.cli.session import self_test
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -236,6 +235,9 @@ class QrCode(Flowable):
     def __init__(self, value: str, side: float) -> None:
         super().__init__()
         self.side = side
+        # Only flyers with a link draw a code; the barcode package costs ~50 ms to import.
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+
         self.qr = QrCodeWidget(value, barLevel="M").qr
         self.qr.make()
 
