@@ -7,10 +7,8 @@ import sys
 import time
 
 STARTED = time.perf_counter()
-# Start-up builds hundreds of thousands of long-lived objects (modules, classes, SQLAlchemy's
-# mappers) and no garbage cycles worth collecting; the cycle collector is switched back on
-# (with those objects frozen out of its scans) once the command or the window is ready
-# (app/cli/program.py, ui/launch.py).
+# Imports make long-lived objects and next to no garbage cycles: the cycle collector waits
+# until the command starts or the window has painted (app/core/startup.py).
 gc.disable()
 
 # Options that still mean "open the window" (everything else is the command line).

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core import i18n
 from app.core.i18n import gettext as _
+from app.core.startup import resume_cycle_collector
 from ui import crash_dialog
 from ui.language import apply_language
-from ui.operations import Operation, show_error
 from ui.shell import Shell
 from ui.single_instance import Claim, SingleInstance, database_file
+
+if TYPE_CHECKING:
+    # Type-only: the operations (and the message box) are first needed after the first paint.
+    from ui.operations import Operation
 
 
 class _Startup(QObject):
@@ -57,6 +61,8 @@ def claim_database(location: str | None) -> tuple[int | None, SingleInstance | N
         )
         return 0, None
     if outcome.claim is Claim.NO_ANSWER:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(
             None,
             _("Tsunagu"),
@@ -76,6 +82,7 @@ def backup_on_close(window: QWidget, ctx: Any) -> Operation[object] | None:
         return None  # no file, or already closed (after a restore)
     from app import backups as backup
     from app.core.errors import UserError
+    from ui.operations import Operation, show_error
 
     def daily() -> object:
         try:
@@ -139,6 +146,7 @@ def run_window(argv: list[str], started: float) -> int:
 
         def painted() -> None:
             ms = (time.perf_counter() - started) * 1000
+            resume_cycle_collector()
             print(f"first paint: {ms:.0f} ms")
             QTimer.singleShot(0, app.quit)
 
@@ -166,6 +174,7 @@ def run_window(argv: list[str], started: float) -> int:
             # The daily backup on closing is of the Context of the moment.
             session.context_changed.connect(lambda ctx: state.__setitem__("ctx", ctx))
 
+    shell.first_paint.connect(resume_cycle_collector)
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
     shell.show_fitted()
     return app.exec()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import locale
 import os
@@ -14,6 +13,7 @@ from typing import Any
 from app.cli.output import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from app.core import argtypes, i18n
 from app.core.errors import UserError
+from app.core.startup import resume_cycle_collector
 from app.core.i18n import gettext as _
 
 
@@ -73,16 +73,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def collect_cycles_again() -> None:
-    """Switch the cycle collector back on when main.py left it off for start-up.
-
-    What start-up made lives until exit: frozen, the collector never scans it again.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-
-
 def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = None) -> int:
     """Parse and run one command; returns the exit code.
 
@@ -93,7 +83,7 @@ def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = Non
         parser = build_parser(argv)
         args = parser.parse_args(list(argv))
         handler: Handler | None = getattr(args, "handler", None)
-        collect_cycles_again()
+        resume_cycle_collector()
         if args.self_test:
             from app.cli.session import self_test
 
