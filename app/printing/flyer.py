@@ -19,7 +19,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Image, KeepInFrame, Spacer, Table
 
 from app.core.errors import UserError
-from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
@@ -36,7 +35,7 @@ from app.printing.common import (
     time_range,
 )
 from app.printing.fonts import PGOTHIC, PGOTHIC_BOLD
-from app.printing.model import EventSheet, RenderResult
+from app.printing.model import TEMPLATES, EventSheet, RenderResult
 from app.printing.text import (
     KinsokuParagraph,
     TextGuard,
@@ -46,11 +45,6 @@ from app.printing.text import (
 )
 
 # name -> short description (translated when shown)
-TEMPLATES: dict[str, str] = {
-    "clean": N_("Clean: all details in a clear table"),
-    "poster": N_("Poster: very large title and date, readable from a distance"),
-    "slip": N_("With application slip: tear-off form at the bottom"),
-}
 
 
 @dataclass

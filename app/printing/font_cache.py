@@ -120,4 +120,3 @@ def load_ttfont(name: str, path: Path) -> TTFont:
     except (OSError, UserError, ValueError):
         pass
     return font
-
