@@ -15,11 +15,12 @@ from app.core.startup import resume_cycle_collector
 from ui import crash_dialog
 from ui.language import apply_language
 from ui.shell import Shell
-from ui.single_instance import Claim, SingleInstance, database_file
 
 if TYPE_CHECKING:
-    # Type-only: the operations (and the message box) are first needed after the first paint.
+    # Type-only: the operations are first needed after the first paint, the single-instance
+    # claim only by a start that opens a database (not by --smoke).
     from ui.operations import Operation
+    from ui.single_instance import SingleInstance
 
 
 class _Startup(QObject):
@@ -48,6 +49,9 @@ def bring_forward(window: QWidget) -> None:
 
 def claim_database(location: str | None) -> tuple[int | None, SingleInstance | None]:
     """(exit code when this start must end, the listener when this start owns the file)."""
+    # Here, not at the top: --smoke paints without claiming the file (QtNetwork, hashlib).
+    from ui.single_instance import Claim, SingleInstance, database_file
+
     path = database_file(location)
     if path is None:
         return None, None
