@@ -150,6 +150,7 @@ PRINTS: dict[str, Loader] = {
     "name-tags": _printing,
     "cafe-grid": _printing,
     "history": _printing,
+    "duty": _printing,
     "labels": _mailing,
     "postcards": _mailing,
     "roster": _mailing,
