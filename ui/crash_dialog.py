@@ -1,4 +1,8 @@
-"""An unexpected error in the window: a plain-words dialog and a saved report, never a trace."""
+"""An unexpected error in the window: a plain-words dialog and a saved report, never a trace.
+
+The hooks are installed before the first paint; the dialog (ui/dialogs/crash.py) and the
+report writer load only when an error happens.
+"""
 
 from __future__ import annotations
 
@@ -7,76 +11,16 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
-from app.storage.crash import save_report
-from ui.dialogs.base import BaseDialog
 
-
-class CrashDialog(BaseDialog):
-    """What happened in plain words, where the report is, and a choice to go on or close."""
-
-    settings_key = "crash"
-
-    def __init__(self, report: Path, parent: QWidget | None = None) -> None:
-        super().__init__(_("Something went wrong"), parent)
-        self.report = report
-        message = QLabel(
-            _(
-                "Tsunagu ran into a problem it did not expect. Everything that was already "
-                "saved is safe. What you were doing at that moment may not have been saved: "
-                "please check it and try again."
-            )
-        )
-        message.setWordWrap(True)
-        where = QLabel(
-            _(
-                "A report was saved for the people who look after Tsunagu. If this happens "
-                "again, please give them this file: {path}"
-            ).format(path=report)
-        )
-        where.setWordWrap(True)
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox()
-        self.keep_going = QPushButton(_("Keep working"))
-        self.show_folder = QPushButton(_("Show the report folder"))
-        self.quit_button = QPushButton(_("Close Tsunagu"))
-        self.buttons.addButton(self.keep_going, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.show_folder, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.keep_going.setDefault(True)
-        self.keep_going.clicked.connect(self.accept)
-        self.show_folder.clicked.connect(self._show_folder)
-        self.quit_button.clicked.connect(self._quit)
-        layout = QVBoxLayout(self)
-        layout.addWidget(message)
-        layout.addWidget(where)
-        layout.addWidget(self.buttons)
-
-    def _show_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report.parent)))
-
-    def _quit(self) -> None:
-        self.accept()
-        app = QApplication.instance()
-        if app is not None:
-            # Closing the windows (not exiting) lets the window's own close steps run.
-            for window in QApplication.topLevelWidgets():
-                window.close()
-            app.quit()
+if TYPE_CHECKING:
+    from ui.dialogs.crash import CrashDialog
 
 
 class _Bridge(QObject):
@@ -107,6 +51,11 @@ class CrashHandler:
         if not isinstance(exc, BaseException):
             return
         try:
+            from PySide6.QtWidgets import QMessageBox
+
+            from app.storage.crash import save_report
+            from ui.dialogs.crash import CrashDialog
+
             if isinstance(exc, UserError):
                 # A refusal a page forgot to catch: its message is already for people.
                 QMessageBox.warning(self.parent(), _("Tsunagu"), exc.message)

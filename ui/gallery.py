@@ -49,10 +49,10 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     from app.printing import events as event_print
     from app.sync import exchange
     from app.watch import visits
-    from ui.crash_dialog import CrashDialog
     from ui.dialogs.accounts import AccountsDialog, PassphraseDialog, RecoveryKeyDialog
     from ui.dialogs.audit import AuditLogDialog
     from ui.dialogs.conflict import ConflictDialog
+    from ui.dialogs.crash import CrashDialog
     from ui.dialogs.duplicates import DuplicatesDialog
     from ui.dialogs.event import EventDialog
     from ui.dialogs.event_register import RegisterDialog

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core import i18n
 from app.core.i18n import gettext as _
+from app.core.startup import resume_cycle_collector
 from ui import crash_dialog
 from ui.language import apply_language
-from ui.operations import Operation, show_error
 from ui.shell import Shell
-from ui.single_instance import Claim, SingleInstance, database_file
+
+if TYPE_CHECKING:
+    # Type-only: the operations are first needed after the first paint, the single-instance
+    # claim only by a start that opens a database (not by --smoke).
+    from ui.operations import Operation
+    from ui.single_instance import SingleInstance
 
 
 class _Startup(QObject):
@@ -44,6 +49,9 @@ def bring_forward(window: QWidget) -> None:
 
 def claim_database(location: str | None) -> tuple[int | None, SingleInstance | None]:
     """(exit code when this start must end, the listener when this start owns the file)."""
+    # Here, not at the top: --smoke paints without claiming the file (QtNetwork, hashlib).
+    from ui.single_instance import Claim, SingleInstance, database_file
+
     path = database_file(location)
     if path is None:
         return None, None
@@ -57,6 +65,8 @@ def claim_database(location: str | None) -> tuple[int | None, SingleInstance | N
         )
         return 0, None
     if outcome.claim is Claim.NO_ANSWER:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(
             None,
             _("Tsunagu"),
@@ -76,6 +86,7 @@ def backup_on_close(window: QWidget, ctx: Any) -> Operation[object] | None:
         return None  # no file, or already closed (after a restore)
     from app import backups as backup
     from app.core.errors import UserError
+    from ui.operations import Operation, show_error
 
     def daily() -> object:
         try:
@@ -139,6 +150,7 @@ def run_window(argv: list[str], started: float) -> int:
 
         def painted() -> None:
             ms = (time.perf_counter() - started) * 1000
+            resume_cycle_collector()
             print(f"first paint: {ms:.0f} ms")
             QTimer.singleShot(0, app.quit)
 
@@ -166,6 +178,7 @@ def run_window(argv: list[str], started: float) -> int:
             # The daily backup on closing is of the Context of the moment.
             session.context_changed.connect(lambda ctx: state.__setitem__("ctx", ctx))
 
+    shell.first_paint.connect(resume_cycle_collector)
     shell.first_paint.connect(lambda: QTimer.singleShot(0, load))
     shell.show_fitted()
     return app.exec()

@@ -12,12 +12,12 @@ from app import events
 from app.cli.output import EXIT_OK, print_json, say
 from app.cli.session import opened
 from app.core import argtypes
+from app.core.context import Context
 from app.core.dates import format_date, parse_date
 from app.core.errors import UserError
 from app.core.i18n import current_language, list_separator
 from app.core.i18n import gettext as _
 from app.events import duty
-from app.roster import members
 
 
 def month_argument(text: str) -> date:
@@ -102,6 +102,13 @@ def _print_warnings(warnings: Any) -> None:
         print(_("Warning: {message}").format(message=w.text), file=sys.stderr)
 
 
+def _member_id(ctx: Context, text: str) -> str:
+    # Imported here: `events list` loads this module, and the roster costs it some 50 ms.
+    from app.roster import members
+
+    return members.resolve_member(ctx, text)
+
+
 def cmd_duty(args: argparse.Namespace) -> int:
     """events duty EVENT [--month YYYY-MM] [--json]"""
     with opened(args) as ctx:
@@ -154,7 +161,7 @@ def cmd_duty_assign(args: argparse.Namespace) -> int:
     day = _day(args.date)
     with opened(args) as ctx:
         event_id = events.resolve_event(ctx, args.event)
-        member_id = members.resolve_member(ctx, args.member)
+        member_id = _member_id(ctx, args.member)
         done = duty.assign_duty(ctx, event_id, day, args.role, member_id)
     slot_people = [
         p.name
@@ -186,7 +193,7 @@ def cmd_duty_unassign(args: argparse.Namespace) -> int:
     day = _day(args.date)
     with opened(args) as ctx:
         event_id = events.resolve_event(ctx, args.event)
-        member_id = members.resolve_member(ctx, args.member)
+        member_id = _member_id(ctx, args.member)
         assignment = duty.find_assignment(ctx, event_id, day, args.role, member_id)
         roster = duty.unassign_duty(ctx, assignment)
     say(_("Taken off the duty ({title}).").format(title=roster.title))

@@ -14,6 +14,7 @@ from app.cli.output import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from app.core import argtypes, i18n
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
+from app.core.startup import resume_cycle_collector
 
 
 def choose_language() -> str:
@@ -61,7 +62,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     if argv is None:
         needed = list(table.ORDER)
     else:
-        needed = table.loaders_for(table.command_word(list(argv)))
+        needed = table.loaders_for_argv(list(argv))
     for loader in table.ORDER:
         if loader in needed:
             loader().register(sub)
@@ -82,6 +83,7 @@ def run(argv: Sequence[str], window_commands: Mapping[str, Handler] | None = Non
         parser = build_parser(argv)
         args = parser.parse_args(list(argv))
         handler: Handler | None = getattr(args, "handler", None)
+        resume_cycle_collector()
         if args.self_test:
             from app.cli.session import self_test
 

@@ -12,7 +12,6 @@ from app.cli.output import EXIT_OK, say
 from app.core.context import Context
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
-from app.roster import members
 from app.storage import chapter
 
 
@@ -42,6 +41,9 @@ def chapter_id_of(ctx: Context, name: str | None) -> str | None:
 def self_test(args: argparse.Namespace) -> int:
     """--self-test: open a fresh database and make a PDF; exit 0 when all is well."""
     import tempfile
+
+    # Here, not at the top: every command opens through this module, few need the roster.
+    from app.roster import members
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

@@ -140,14 +140,38 @@ ORDER: tuple[Loader, ...] = (
     _gallery,
 )
 
+# `print`'s sub-commands and the module that adds each, so that `print attendance` loads the
+# event prints only; `print` alone, with an option first or with an unknown word loads every
+# module that adds prints (tests/app/cli/test_import_budget.py holds this list to the parser).
+PRINTS: dict[str, Loader] = {
+    "flyer": _printing,
+    "attendance": _printing,
+    "sign-in": _printing,
+    "name-tags": _printing,
+    "cafe-grid": _printing,
+    "history": _printing,
+    "duty": _printing,
+    "labels": _mailing,
+    "postcards": _mailing,
+    "roster": _mailing,
+    "call-list": _mailing,
+    "visit-forms": _visits,
+    "annual-report": _reports,
+}
+
 # Options before the command that take a value (so the value is not taken for the command).
 VALUE_OPTIONS = ("--db",)
 
 
 def command_word(argv: list[str]) -> str | None:
     """The command named by argv (its first word that is not an option), or None."""
+    at = _command_at(argv)
+    return None if at is None else argv[at]
+
+
+def _command_at(argv: list[str]) -> int | None:
     skip = False
-    for word in argv:
+    for at, word in enumerate(argv):
         if skip:
             skip = False
             continue
@@ -158,13 +182,28 @@ def command_word(argv: list[str]) -> str | None:
             continue
         if word.startswith("-"):
             continue
-        return word
+        return at
     return None
 
 
-def loaders_for(word: str | None) -> list[Loader]:
-    """The modules a command needs: none for no command or an unknown one (argparse says so)."""
+def loaders_for(word: str | None, sub_word: str | None = None) -> list[Loader]:
+    """The modules a command needs: none for no command or an unknown one (argparse says so).
+
+    `sub_word` is the word right after the command; for `print` it names the one module
+    needed when it is one of PRINTS.
+    """
     for group in GROUPS:
         if group.name == word:
+            if word == "print" and sub_word in PRINTS:
+                return [PRINTS[sub_word]]
             return [group.owner, *group.also]
     return []
+
+
+def loaders_for_argv(argv: list[str]) -> list[Loader]:
+    """`loaders_for` the command argv names and the word (or option) right after it."""
+    at = _command_at(argv)
+    if at is None:
+        return []
+    after = argv[at + 1 : at + 2]
+    return loaders_for(argv[at], after[0] if after else None)

@@ -20,17 +20,15 @@ from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.printing import (
     LABEL_LAYOUTS,
-    TEMPLATES,
     Attendee,
     EventSheet,
     RenderResult,
     render_attendance,
     render_cafe_grid,
-    render_flyer,
     render_name_tags,
     render_sign_in,
 )
-from app.printing.model import GUEST, MEMBER
+from app.printing.model import GUEST, MEMBER, TEMPLATES
 from app.storage import chapter as chapter_service
 from app.storage.audit import deny
 from app.storage.fileio import write_atomically
@@ -244,6 +242,8 @@ def render(ctx: Context, job: PrintJob, out: Path | None = None) -> PrintOutcome
     people: list[Attendee] = []
     result: RenderResult
     if job.kind == FLYER:
+        from app.printing.flyer import render_flyer
+
         result = render_flyer(sheet, None, template=template, paper=paper)
     elif job.kind == NAME_TAGS:
         people = attendees(ctx, view.id, occurrence_id)

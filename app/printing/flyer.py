@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -20,7 +19,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Image, KeepInFrame, Spacer, Table
 
 from app.core.errors import UserError
-from app.core.i18n import N_
 from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
@@ -37,7 +35,7 @@ from app.printing.common import (
     time_range,
 )
 from app.printing.fonts import PGOTHIC, PGOTHIC_BOLD
-from app.printing.model import EventSheet, RenderResult
+from app.printing.model import TEMPLATES, EventSheet, RenderResult
 from app.printing.text import (
     KinsokuParagraph,
     TextGuard,
@@ -47,11 +45,6 @@ from app.printing.text import (
 )
 
 # name -> short description (translated when shown)
-TEMPLATES: dict[str, str] = {
-    "clean": N_("Clean: all details in a clear table"),
-    "poster": N_("Poster: very large title and date, readable from a distance"),
-    "slip": N_("With application slip: tear-off form at the bottom"),
-}
 
 
 @dataclass
@@ -236,6 +229,9 @@ class QrCode(Flowable):
     def __init__(self, value: str, side: float) -> None:
         super().__init__()
         self.side = side
+        # Only flyers with a link draw a code; the barcode package costs ~50 ms to import.
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+
         self.qr = QrCodeWidget(value, barLevel="M").qr
         self.qr.make()
 

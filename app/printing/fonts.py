@@ -7,7 +7,8 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+
+from app.printing.font_cache import load_ttfont
 
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 
@@ -50,23 +51,27 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 _FAMILY_OF = {face: family for family in _FAMILIES for face in family}
 
 
-@functools.cache
 def register_family(face: str) -> str:
     """Register `face` with its regular/bold partner once per process; returns `face`.
 
     TTFont (never a CID font) so that every PDF carries the glyphs it uses as an embedded
     subset and prints the same on a machine without Japanese fonts. Families are loaded
-    only when first used: reading one 4.6 MB TTF costs some 60 ms.
+    only when first used, and once for both of their faces (see load_ttfont for the cost).
     """
-    regular, bold = _FAMILY_OF[face]
+    _register_pair(_FAMILY_OF[face][0])
+    return face
+
+
+@functools.cache
+def _register_pair(regular: str) -> None:
+    bold = _FAMILY_OF[regular][1]
     for name in (regular, bold):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / _FILES[name])))
+        pdfmetrics.registerFont(load_ttfont(name, FONT_DIR / _FILES[name]))
     # <b> inside a Paragraph resolves through this mapping; there is no italic face.
     addMapping(regular, 0, 0, regular)
     addMapping(regular, 1, 0, bold)
     addMapping(regular, 0, 1, regular)
     addMapping(regular, 1, 1, bold)
-    return face
 
 
 def register_fonts() -> tuple[str, ...]:
@@ -86,8 +91,8 @@ def font_charset(font_name: str) -> frozenset[int]:
 
 @functools.cache
 def register_fallback() -> str:
-    """Register the fallback face once per process (about 30 ms); returns its name."""
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE)))
+    """Register the fallback face once per process; returns its name."""
+    pdfmetrics.registerFont(load_ttfont(FALLBACK, FONT_DIR / FALLBACK_FILE))
     return FALLBACK
 
 

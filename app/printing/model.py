@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from app.core.i18n import N_
+
+# The flyer's templates (app/printing/flyer.py), here so that listing them loads no layout.
+TEMPLATES: dict[str, str] = {
+    "clean": N_("Clean: all details in a clear table"),
+    "poster": N_("Poster: very large title and date, readable from a distance"),
+    "slip": N_("With application slip: tear-off form at the bottom"),
+}
+
 # Attendee.kind
 MEMBER = "member"
 GUEST = "guest"

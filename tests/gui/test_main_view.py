@@ -104,6 +104,29 @@ def test_the_first_paint_loads_no_data_layer() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_first_paint_waits_for_nothing_it_does_not_draw() -> None:
+    # Loaded on first use, after the paint: the crash dialog and its report writer (only on
+    # an error), the background operations, and (for --smoke) the single-instance claim.
+    script = (
+        "import sys, time; from ui.launch import run_window; "
+        "code = run_window(['--smoke'], time.perf_counter()); "
+        "later = {'ui.dialogs.crash', 'app.storage.crash', 'ui.operations', 'ui.single_instance',"
+        " 'PySide6.QtNetwork'}; "
+        "print(sorted(set(sys.modules) & later)); sys.exit(code)"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_a_viewer_sees_only_the_pages_of_the_role(qtbot: QtBot, demo_ctx: Context) -> None:
     from app.core.context import Actor
 

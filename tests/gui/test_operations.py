@@ -32,7 +32,7 @@ from app.storage.chapter import set_up_chapter
 from tests.gui.ime import answer_next_message_box
 from tests.gui.waiting import outcome, settle
 from ui import crash_dialog
-from ui.crash_dialog import CrashDialog
+from ui.dialogs.crash import CrashDialog
 from ui.idle import WindowLock
 from ui.operations import Operation, background_work
 

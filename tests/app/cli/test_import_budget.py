@@ -89,3 +89,57 @@ def test_print_loads_the_groups_that_add_prints_and_no_other(empty_db: Path) -> 
         "app.cli.visits",
         "app.cli.reports",
     }
+
+
+def test_the_print_table_names_every_print_and_its_module() -> None:
+    from app.cli import table
+    from app.cli.program import build_parser
+
+    parser = build_parser(None)
+    sub = next(a for a in parser._actions if a.dest == "command")
+    group = sub.choices["print"]  # type: ignore[attr-defined]
+    prints = next(a for a in group._actions if a.dest == "print_command")
+    assert list(prints.choices) == list(table.PRINTS)
+    for word, loader in table.PRINTS.items():
+        only = build_parser(["print", word])
+        sub = next(a for a in only._actions if a.dest == "command")
+        group = sub.choices["print"]  # type: ignore[attr-defined]
+        prints = next(a for a in group._actions if a.dest == "print_command")
+        assert word in prints.choices, (word, loader)
+
+
+@pytest.mark.parametrize(
+    ("word", "group"),
+    [
+        ("attendance", "app.cli.printing"),
+        ("history", "app.cli.printing"),
+        ("labels", "app.cli.mailing"),
+        ("visit-forms", "app.cli.visits"),
+        ("annual-report", "app.cli.reports"),
+    ],
+)
+def test_a_print_imports_only_the_module_that_adds_it(word: str, group: str) -> None:
+    assert loaded("print", word, "--help") & GROUPS == {group}
+
+
+def test_events_list_loads_only_the_parts_it_uses(empty_db: Path) -> None:
+    # app.events loads its parts on first use: listing needs the views, not the importer,
+    # the planner or the reception desk, nor the roster.
+    found = loaded("--db", str(empty_db), "events", "list")
+    assert "app.events.views" in found
+    unused = {
+        "app.events.importing",
+        "app.events.planning",
+        "app.events.recurrence",
+        "app.events.registrations",
+        "app.events.repeating",
+        "app.roster.members",
+        "app.backups",
+    }
+    assert found & unused == set()
+
+
+def test_the_event_prints_do_not_load_the_flyer_until_one_is_drawn() -> None:
+    found = loaded("print", "attendance", "--help")
+    assert "app.printing.rosters" in found
+    assert "app.printing.flyer" not in found

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.context import Context
@@ -19,7 +19,8 @@ from app.storage import crash
 from db.models import Member
 from tests.gui.ime import answer_next_message_box
 from ui import crash_dialog
-from ui.crash_dialog import CrashDialog, CrashHandler
+from ui.crash_dialog import CrashHandler
+from ui.dialogs.crash import CrashDialog
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_error_in_a_slot_shows_plain_words_and_saves_a_report(
     assert report.parent == report.parent.parent / "reports" and report.exists()
     text = report.read_text(encoding="utf-8")
     assert "RuntimeError: boom in a button handler" in text and "half_done_action" in text
-    shown = " ".join(label.text() for label in dialog.findChildren(crash_dialog.QLabel))
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "already saved is safe" in shown and str(report) in shown
     assert "Traceback" not in shown and "RuntimeError" not in shown
     # Nothing saved before is lost, and the half-done change left no trace.
