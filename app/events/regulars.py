@@ -24,7 +24,13 @@ _LOCK = threading.Lock()
 _REBUILD_AT = 5_000
 # More changed events or dates than this: a rebuild, rather than comparing each.
 _EVENTS_AT = 200
+# Registrations seen moving since the build kept beside `_Summary.owners`: past this many
+# a rebuild makes that index afresh.
+_MOVED_AT = 50_000
 _CHUNK = 500
+# An owner key: 39 bits of the registration id's hash, then the member's 24-bit number.
+_NUMBER_BITS = 24
+_HASH_MASK = (1 << 39) - 1
 _EPOCH = datetime(1, 1, 1)
 _DAY_US = 86_400_000_000
 
@@ -82,6 +88,13 @@ class _Summary:
     # Per kind (None: every kind), (newest attendance, member id) sorted: the members whose
     # newest attendance falls in a window are one slice of it.
     by_last: dict[str | None, list[tuple[int, str]]]
+    # Who held each counted registration, to find the member a registration moved away from
+    # (an undone merge gives it back without touching the member it leaves): `owners` as of
+    # the build, sorted keys of (registration id's hash, number in `numbered`), 12 bytes a
+    # registration rather than a dict's hundred; `moved` what updates have seen since.
+    owners: array[int]
+    numbered: list[str]
+    moved: dict[str, str | None]
 
     def lapsed(
         self, since: datetime, cutoff: datetime, until: datetime, min_visits: int, kind: str | None
@@ -179,7 +192,9 @@ def _occurrence_rows(conn: Connection, where: Iterable[Any] = ()) -> list[Any]:
 def _attended() -> Any:
     # Member, event and date only: the instants come from the few events and dates read
     # whole, so a million registrations never go through datetime parsing.
-    return select(Registration.member_id, Registration.event_id, Registration.occurrence_id).where(
+    return select(
+        Registration.id, Registration.member_id, Registration.event_id, Registration.occurrence_id
+    ).where(
         Registration.member_id.is_not(None),
         Registration.attended.is_(True),
         Registration.deleted.is_(False),
@@ -227,10 +242,10 @@ def _collect(
     events: dict[str, tuple[int, int | None, str]],
     occurrences: dict[str, int],
 ) -> dict[str, list[tuple[int, int]]]:
-    """(member id, event id, occurrence id) rows as each member's (instant, event number)s,
-    dated as the SQL does: coalesce(the date's start, the event's start)."""
+    """`_attended` rows as each member's (instant, event number)s, dated as the SQL does:
+    coalesce(the date's start, the event's start)."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for member_id, event_id, occurrence_id in rows:
+    for _id, member_id, event_id, occurrence_id in rows:
         event = events.get(event_id)
         if event is None:
             continue  # deleted (or not here yet)
@@ -272,13 +287,48 @@ def _build(conn: Connection, seq: int) -> _Summary:
     occurrences = {
         occ_id: instant(starts_at) for occ_id, starts_at in _occurrence_rows(conn) if starts_at
     }
-    visits = _collect(conn.execute(_attended()), events, occurrences)
+    rows = list(conn.execute(_attended()))
+    visits = _collect(rows, events, occurrences)
     members: dict[str, _MemberFacts] = {}
     for row in conn.execute(_member_select()):
         mine = visits.get(row[0])
         if mine:
             members[row[0]] = _facts(row, mine, kinds)
-    return _Summary(seq, events, event_ids, titles, occurrences, members, _by_last(members))
+    numbered = list(members)
+    number = {member_id: n for n, member_id in enumerate(numbered)}
+    owners = array(
+        "q",
+        sorted(
+            (hash(r[0]) & _HASH_MASK) << _NUMBER_BITS | number[r[1]] for r in rows if r[1] in number
+        ),
+    )
+    return _Summary(
+        seq,
+        events,
+        event_ids,
+        titles,
+        occurrences,
+        members,
+        _by_last(members),
+        owners,
+        numbered,
+        {},
+    )
+
+
+def _owners_of(summary: _Summary, registration_id: str) -> list[str]:
+    """Who held `registration_id` when last seen (a hash can match others too: reading an
+    extra member again does no harm)."""
+    if registration_id in summary.moved:
+        member_id = summary.moved[registration_id]
+        return [] if member_id is None else [member_id]
+    low = (hash(registration_id) & _HASH_MASK) << _NUMBER_BITS
+    owners, out = summary.owners, []
+    at = bisect.bisect_left(owners, low)
+    while at < len(owners) and owners[at] < low + (1 << _NUMBER_BITS):
+        out.append(summary.numbered[owners[at] & ((1 << _NUMBER_BITS) - 1)])
+        at += 1
+    return out
 
 
 def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
@@ -329,9 +379,20 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     )
     # Deleted, unticked and moved registrations too: their members' lists shrink. A merge
     # moves registrations to the kept member and makes the other a tombstone, so both show.
-    touched.update(
-        conn.execute(select(Registration.member_id).where(Registration.local_seq > since)).scalars()
+    changed = list(
+        conn.execute(
+            select(Registration.id, Registration.member_id)
+            .where(Registration.local_seq > since)
+            .limit(_REBUILD_AT * 4 + 1)
+        )
     )
+    if len(changed) > _REBUILD_AT * 4 or len(old.moved) > _MOVED_AT:
+        return None
+    moved = dict(old.moved)
+    for registration_id, member_id in changed:
+        touched.add(member_id)
+        touched.update(_owners_of(old, registration_id))
+        moved[registration_id] = member_id
     for column, ids in (
         (Registration.event_id, moved_events),
         (Registration.occurrence_id, moved_dates),
@@ -350,7 +411,18 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     if len(touched) > _REBUILD_AT:
         return None
     if not touched:
-        return _Summary(seq, events, event_ids, titles, occurrences, old.members, old.by_last)
+        return _Summary(
+            seq,
+            events,
+            event_ids,
+            titles,
+            occurrences,
+            old.members,
+            old.by_last,
+            old.owners,
+            old.numbered,
+            moved,
+        )
     kinds = [events[i][2] if i in events else "" for i in event_ids]
     ids = sorted(m for m in touched if m is not None)
     rows: dict[str, Any] = {}
@@ -358,8 +430,11 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows.update((r[0], r) for r in conn.execute(_member_select().where(Member.id.in_(chunk))))
-        found = conn.execute(_attended().where(Registration.member_id.in_(chunk)))
+        found = list(conn.execute(_attended().where(Registration.member_id.in_(chunk))))
         visits.update(_collect(found, events, occurrences))
+        # Held now by a member read again, whom `owners` may not know (one reinstated since):
+        # should it move on, the member it leaves is found here.
+        moved.update((r[0], r[1]) for r in found)
     members = dict(old.members)
     by_last = {kind: list(each) for kind, each in old.by_last.items()}
     for member_id in ids:
@@ -374,4 +449,15 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
         facts = members[member_id] = _facts(row, theirs, kinds)
         for kind, (ats, _evs) in facts.series.items():
             bisect.insort(by_last.setdefault(kind, []), (ats[-1], member_id))
-    return _Summary(seq, events, event_ids, titles, occurrences, members, by_last)
+    return _Summary(
+        seq,
+        events,
+        event_ids,
+        titles,
+        occurrences,
+        members,
+        by_last,
+        old.owners,
+        old.numbered,
+        moved,
+    )
