@@ -77,12 +77,7 @@ def lapsed_members(
     since, cutoff, until = lapsed_window(today or date.today(), months)
     with ctx.db.transaction() as s:
         summary = regulars(s, ctx.db)
-    return [
-        LapsedMember(
-            r.id, r.name, r.reading, r.visits, r.last_day, r.last_event_id, r.last_event_title
-        )
-        for r in summary.lapsed(since, cutoff, until, min_visits, kind or None)
-    ]
+    return summary.lapsed(since, cutoff, until, min_visits, kind or None, LapsedMember)
 
 
 def lapsed_window(day: date, months: int) -> tuple[datetime, datetime, datetime]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from app.storage.database import Database
 from db.models import Event, EventOccurrence, LocalMeta, Member, Registration
 
+T = TypeVar("T")
+
 # The summary of an open database lives in its `caches` (app/storage/database.py) under this name.
 REGULARS_CACHE = "events.regulars"
 _LOCK = threading.Lock()
@@ -24,14 +27,8 @@ _LOCK = threading.Lock()
 _REBUILD_AT = 5_000
 # More changed events or dates than this: a rebuild, rather than comparing each.
 _EVENTS_AT = 200
-# Registrations seen moving since the build kept beside `_Summary.owners`: past this many
-# a rebuild makes that index afresh.
-_MOVED_AT = 50_000
 _CHUNK = 500
-# An owner key: 39 bits of the registration id's hash, then the member's 24-bit number.
-_NUMBER_BITS = 24
-_HASH_MASK = (1 << 39) - 1
-_EPOCH = datetime(1, 1, 1)
+_PART = 20_000  # rows fetched at a time: all million at once took 400 MB on the way
 _DAY_US = 86_400_000_000
 
 
@@ -44,31 +41,27 @@ def instant(at: datetime) -> int:
     )
 
 
-# A member's attendances of one kind (or of every kind under the key None), oldest first:
-# the instants, and beside each the attending event's number (`_Summary.titles`). Arrays, not
-# tuples: a million attendances as Python tuples took over 100 MB.
-_Series = tuple["array[int]", "array[int]"]
+# A member's attendances of one kind (or of every kind, under the key None), oldest first:
+# the instants and, beside each, the event's number (`_Summary.event_ids`). Plain lists whose
+# ints are the few events' and dates' own objects, so an entry costs one pointer (as an array
+# would) and bisect reads them without making a number each time.
+_Series = tuple[list[int], list[int]]
+# One line of `_Summary.by_last`: (newest attendance, reading key, member id, instants,
+# event numbers, facts); the first three are unique, so comparisons never reach the lists.
+_Line = tuple[int, str, str, list[int], list[int], "_MemberFacts"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _MemberFacts:
     name: str
     reading: str
     reading_key: str
     series: dict[str | None, _Series]
-
-
-@dataclass(frozen=True)
-class Regular:
-    """One line of the lapsed list, before it becomes a LapsedMember."""
-
-    id: str
-    name: str
-    reading: str
-    visits: int
-    last_day: date
-    last_event_id: str
-    last_event_title: str
+    # hash() of each counted registration's id, and one bit per hash (a quick "surely not"):
+    # to find whom a registration moved away from (an undone merge gives it back without
+    # changing the member it leaves), without a dict of a million ids.
+    held: array[int]
+    held_bits: int
 
 
 @dataclass(frozen=True)
@@ -85,59 +78,60 @@ class _Summary:
     titles: list[str]  # by number
     occurrences: dict[str, int]  # occurrence id -> instant (deleted ones too, as the SQL joins)
     members: dict[str, _MemberFacts]  # active members with at least one attendance
-    # Per kind (None: every kind), (newest attendance, member id) sorted: the members whose
-    # newest attendance falls in a window are one slice of it.
-    by_last: dict[str | None, list[tuple[int, str]]]
-    # Who held each counted registration, to find the member a registration moved away from
-    # (an undone merge gives it back without touching the member it leaves): `owners` as of
-    # the build, sorted keys of (registration id's hash, number in `numbered`), 12 bytes a
-    # registration rather than a dict's hundred; `moved` what updates have seen since.
-    owners: array[int]
-    numbered: list[str]
-    moved: dict[str, str | None]
+    # Per kind (None: every kind), sorted: the members whose newest attendance falls in a
+    # window are one slice of it.
+    by_last: dict[str | None, list[_Line]]
 
     def lapsed(
-        self, since: datetime, cutoff: datetime, until: datetime, min_visits: int, kind: str | None
-    ) -> list[Regular]:
+        self,
+        since: datetime,
+        cutoff: datetime,
+        until: datetime,
+        min_visits: int,
+        kind: str | None,
+        make: Callable[[str, str, str, int, date, str, str], T],
+    ) -> list[T]:
         """Members with at least `min_visits` attendances in [since, cutoff) and none in
-        [cutoff, until]; the newest absence first, then by reading."""
-        since_n, cutoff_n, until_n = instant(since), instant(cutoff), instant(until)
+        [cutoff, until], newest absence first, then by reading; each line from `make`(id,
+        name, reading, visits, last day, last event id, its title)."""
         ordered = self.by_last.get(kind)
         if not ordered:
             return []
-        members = self.members
-        found: list[tuple[int, str, str, int, int]] = []
-        lo = bisect.bisect_left(ordered, (since_n,))
-        hi = bisect.bisect_left(ordered, (cutoff_n,))
+        since_n, cutoff_n, until_n = instant(since), instant(cutoff), instant(until)
+        bisect_left = bisect.bisect_left
+        # (newest attendance, visits, its event number, member id, facts), by line order.
+        found: list[tuple[int, int, int, str, _MemberFacts]] = []
+        add = found.append
+        lo = bisect_left(ordered, (since_n,))
+        hi = bisect_left(ordered, (cutoff_n,))
         # Newest attendance inside the window before the cut: nothing since, by definition.
-        for last, member_id in ordered[lo:hi]:
-            facts = members[member_id]
-            ats, evs = facts.series[kind]
-            visits = len(ats) - bisect.bisect_left(ats, since_n)
+        for last, _key, member_id, ats, evs, facts in ordered[lo:hi]:
+            visits = len(ats) - bisect_left(ats, since_n)
             if visits >= min_visits:
-                found.append((-last, facts.reading_key, member_id, visits, evs[-1]))
-        # Attendances after `until` (a list asked for a day in the past): look inside.
-        for _last, member_id in ordered[bisect.bisect_left(ordered, (until_n + 1,)) :]:
-            facts = members[member_id]
-            ats, evs = facts.series[kind]
-            cut = bisect.bisect_left(ats, cutoff_n)
-            if cut == 0 or bisect.bisect_right(ats, until_n) != cut or ats[cut - 1] < since_n:
-                continue
-            visits = cut - bisect.bisect_left(ats, since_n)
-            if visits >= min_visits:
-                found.append((-ats[cut - 1], facts.reading_key, member_id, visits, evs[cut - 1]))
-        found.sort()
+                add((last, visits, evs[-1], member_id, facts))
+        # The slice is in (newest, reading, id) order: a stable sort on the newest alone,
+        # descending, makes (newest descending, reading, id) and costs one pass.
+        found.sort(key=itemgetter(0), reverse=True)
+        tail = ordered[bisect_left(ordered, (until_n + 1,)) :]
+        if tail:  # attendances after `until` (a list for a day in the past): look inside
+            for _last, _key, member_id, ats, evs, facts in tail:
+                cut = bisect_left(ats, cutoff_n)
+                if cut == 0 or bisect.bisect_right(ats, until_n) != cut or ats[cut - 1] < since_n:
+                    continue
+                visits = cut - bisect_left(ats, since_n)
+                if visits >= min_visits:
+                    add((ats[cut - 1], visits, evs[cut - 1], member_id, facts))
+            found.sort(key=lambda f: (-f[0], f[4].reading_key, f[3]))
         days: dict[int, date] = {}
-        out = []
         event_ids, titles = self.event_ids, self.titles
-        for minus_at, _key, member_id, visits, number in found:
-            ordinal = -minus_at // _DAY_US + 1
+        out = []
+        for at, visits, number, member_id, facts in found:
+            ordinal = at // _DAY_US + 1
             day = days.get(ordinal)
             if day is None:
                 day = days[ordinal] = date.fromordinal(ordinal)
-            facts = members[member_id]
             out.append(
-                Regular(
+                make(
                     member_id,
                     facts.name,
                     facts.reading,
@@ -177,7 +171,7 @@ def regulars(s: Session, db: Database) -> _Summary:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _live_events(conn: Connection, where: Iterable[Any] = ()) -> list[Any]:
+def _event_rows(conn: Connection, where: Iterable[Any] = ()) -> list[Any]:
     return list(
         conn.execute(
             select(Event.id, Event.starts_at, Event.kind, Event.title, Event.deleted).where(*where)
@@ -190,8 +184,8 @@ def _occurrence_rows(conn: Connection, where: Iterable[Any] = ()) -> list[Any]:
 
 
 def _attended() -> Any:
-    # Member, event and date only: the instants come from the few events and dates read
-    # whole, so a million registrations never go through datetime parsing.
+    # Ids only: the instants come from the few events and dates read whole, so a million
+    # registrations never go through datetime parsing.
     return select(
         Registration.id, Registration.member_id, Registration.event_id, Registration.occurrence_id
     ).where(
@@ -212,64 +206,78 @@ def _member_select() -> Any:
     ).where(Member.deleted.is_(False), Member.status == "active")
 
 
-def _facts(
-    row: Any,
-    visits: list[tuple[int, int]],
-    kinds: list[str],
-) -> _MemberFacts:
-    """One member's facts from a `_member_select` row and their (instant, event number)s;
-    `kinds` is the kind of each event number."""
+def _collect(
+    rows: Iterable[Any],
+    events: dict[str, tuple[int, int | None, str]],
+    occurrences: dict[str, int],
+) -> dict[str, list[tuple[int, int, int]]]:
+    """`_attended` rows as each member's (instant, event number, hash of the registration
+    id), dated as the SQL does: coalesce(the date's start, the event's start)."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    event_of, date_of, mine = events.get, occurrences.get, out.get
+    for registration_id, member_id, event_id, occurrence_id in rows:
+        event = event_of(event_id)
+        if event is None:
+            continue  # deleted (or not here yet)
+        at = date_of(occurrence_id) if occurrence_id is not None else None
+        if at is None:
+            at = event[1]
+            if at is None:
+                continue
+        visits = mine(member_id)
+        if visits is None:
+            out[member_id] = [(at, event[0], hash(registration_id))]
+        else:
+            visits.append((at, event[0], hash(registration_id)))
+    return out
+
+
+def _parts(conn: Connection, stmt: Any) -> Iterable[Any]:
+    """The rows of a Core select, a part at a time, as the driver's plain tuples: making a
+    SQLAlchemy Row of each of a million registrations cost more than SQLite reading them."""
+    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(sql))
+        while part := cursor.fetchmany(_PART):
+            yield from part
+    finally:
+        cursor.close()
+
+
+def _facts(row: Any, visits: list[tuple[int, int, int]], kinds: list[str]) -> _MemberFacts:
+    """One member's facts from a `_member_select` row and their `_collect` entries; `kinds`
+    is the kind of each event number."""
     visits.sort()
-    every = (array("q", [v[0] for v in visits]), array("l", [v[1] for v in visits]))
+    every = ([v[0] for v in visits], [v[1] for v in visits])
     series: dict[str | None, _Series] = {None: every}
     seen = {kinds[v[1]] for v in visits}
     if len(seen) == 1:
-        series[seen.pop()] = every  # one kind (most members): share the arrays
+        series[seen.pop()] = every  # one kind (most members): the same lists
     else:
         for kind in seen:
             mine = [v for v in visits if kinds[v[1]] == kind]
-            series[kind] = (array("q", [v[0] for v in mine]), array("l", [v[1] for v in mine]))
+            series[kind] = ([v[0] for v in mine], [v[1] for v in mine])
+    bits = 0
+    for v in visits:
+        bits |= 1 << (v[2] & 63)
     return _MemberFacts(
         name=f"{row[1]}\u3000{row[2]}".strip("\u3000"),
         reading=f"{row[3]}\u3000{row[4]}".strip("\u3000"),
         reading_key=row[5],
         series=series,
+        held=array("q", [v[2] for v in visits]),
+        held_bits=bits,
     )
 
 
-def _collect(
-    rows: Iterable[Any],
-    events: dict[str, tuple[int, int | None, str]],
-    occurrences: dict[str, int],
-) -> dict[str, list[tuple[int, int]]]:
-    """`_attended` rows as each member's (instant, event number)s, dated as the SQL does:
-    coalesce(the date's start, the event's start)."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    for _id, member_id, event_id, occurrence_id in rows:
-        event = events.get(event_id)
-        if event is None:
-            continue  # deleted (or not here yet)
-        at = occurrences.get(occurrence_id) if occurrence_id is not None else None
-        if at is None:
-            at = event[1]
-            if at is None:
-                continue
-        visits = out.get(member_id)
-        if visits is None:
-            out[member_id] = [(at, event[0])]
-        else:
-            visits.append((at, event[0]))
-    return out
-
-
-def _by_last(members: dict[str, _MemberFacts]) -> dict[str | None, list[tuple[int, str]]]:
-    out: dict[str | None, list[tuple[int, str]]] = {}
-    for member_id, facts in members.items():
-        for kind, (ats, _evs) in facts.series.items():
-            out.setdefault(kind, []).append((ats[-1], member_id))
-    for each in out.values():
-        each.sort()
-    return out
+def _lines(member_id: str, facts: _MemberFacts) -> Iterable[tuple[str | None, _Line]]:
+    made: dict[int, _Line] = {}  # one kind (most members): one line for it and for None
+    for kind, (ats, evs) in facts.series.items():
+        line = made.get(id(ats))
+        if line is None:
+            line = made[id(ats)] = (ats[-1], facts.reading_key, member_id, ats, evs, facts)
+        yield kind, line
 
 
 def _build(conn: Connection, seq: int) -> _Summary:
@@ -277,7 +285,7 @@ def _build(conn: Connection, seq: int) -> _Summary:
     event_ids: list[str] = []
     titles: list[str] = []
     kinds: list[str] = []
-    for event_id, starts_at, kind, title, deleted in _live_events(conn):
+    for event_id, starts_at, kind, title, deleted in _event_rows(conn):
         if deleted:
             continue
         events[event_id] = (len(event_ids), instant(starts_at) if starts_at else None, kind)
@@ -287,55 +295,25 @@ def _build(conn: Connection, seq: int) -> _Summary:
     occurrences = {
         occ_id: instant(starts_at) for occ_id, starts_at in _occurrence_rows(conn) if starts_at
     }
-    rows = list(conn.execute(_attended()))
-    visits = _collect(rows, events, occurrences)
+    visits = _collect(_parts(conn, _attended()), events, occurrences)
     members: dict[str, _MemberFacts] = {}
-    for row in conn.execute(_member_select()):
-        mine = visits.get(row[0])
+    by_last: dict[str | None, list[_Line]] = {}
+    for row in _parts(conn, _member_select()):
+        mine = visits.pop(row[0], None)
         if mine:
-            members[row[0]] = _facts(row, mine, kinds)
-    numbered = list(members)
-    number = {member_id: n for n, member_id in enumerate(numbered)}
-    owners = array(
-        "q",
-        sorted(
-            (hash(r[0]) & _HASH_MASK) << _NUMBER_BITS | number[r[1]] for r in rows if r[1] in number
-        ),
-    )
-    return _Summary(
-        seq,
-        events,
-        event_ids,
-        titles,
-        occurrences,
-        members,
-        _by_last(members),
-        owners,
-        numbered,
-        {},
-    )
-
-
-def _owners_of(summary: _Summary, registration_id: str) -> list[str]:
-    """Who held `registration_id` when last seen (a hash can match others too: reading an
-    extra member again does no harm)."""
-    if registration_id in summary.moved:
-        member_id = summary.moved[registration_id]
-        return [] if member_id is None else [member_id]
-    low = (hash(registration_id) & _HASH_MASK) << _NUMBER_BITS
-    owners, out = summary.owners, []
-    at = bisect.bisect_left(owners, low)
-    while at < len(owners) and owners[at] < low + (1 << _NUMBER_BITS):
-        out.append(summary.numbered[owners[at] & ((1 << _NUMBER_BITS) - 1)])
-        at += 1
-    return out
+            facts = members[row[0]] = _facts(row, mine, kinds)
+            for kind, line in _lines(row[0], facts):
+                by_last.setdefault(kind, []).append(line)
+    for each in by_last.values():
+        each.sort(key=itemgetter(0, 1, 2))
+    return _Summary(seq, events, event_ids, titles, occurrences, members, by_last)
 
 
 def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     """`old` brought forward to `seq`, reading again only the members a change since
     `old.seq` can move; None when a rebuild is quicker (or needed)."""
     since = old.seq
-    changed_events = _live_events(conn, [Event.local_seq > since])
+    changed_events = _event_rows(conn, [Event.local_seq > since])
     changed_dates = _occurrence_rows(conn, [EventOccurrence.local_seq > since])
     if len(changed_events) + len(changed_dates) > _EVENTS_AT:
         return None
@@ -377,8 +355,7 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     touched: set[str | None] = set(
         conn.execute(select(Member.id).where(Member.local_seq > since)).scalars()
     )
-    # Deleted, unticked and moved registrations too: their members' lists shrink. A merge
-    # moves registrations to the kept member and makes the other a tombstone, so both show.
+    # Deleted, unticked and moved registrations too: their members' lists shrink.
     changed = list(
         conn.execute(
             select(Registration.id, Registration.member_id)
@@ -386,13 +363,26 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
             .limit(_REBUILD_AT * 4 + 1)
         )
     )
-    if len(changed) > _REBUILD_AT * 4 or len(old.moved) > _MOVED_AT:
+    if len(changed) > _REBUILD_AT * 4:
         return None
-    moved = dict(old.moved)
+    # A registration its member did not hold may have left someone else (a merge undone, a
+    # sync bringing one): whoever held it is read again too.
+    elsewhere: set[int] = set()
     for registration_id, member_id in changed:
         touched.add(member_id)
-        touched.update(_owners_of(old, registration_id))
-        moved[registration_id] = member_id
+        facts = old.members.get(member_id) if member_id is not None else None
+        h = hash(registration_id)
+        if facts is None or h not in facts.held:
+            elsewhere.add(h)
+    if elsewhere:
+        bits = 0
+        for h in elsewhere:
+            bits |= 1 << (h & 63)
+        touched.update(
+            member_id
+            for member_id, facts in old.members.items()
+            if facts.held_bits & bits and not elsewhere.isdisjoint(facts.held)
+        )
     for column, ids in (
         (Registration.event_id, moved_events),
         (Registration.occurrence_id, moved_dates),
@@ -400,9 +390,13 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
         for start in range(0, len(ids), _CHUNK):
             touched.update(
                 conn.execute(
-                    _attended()
-                    .with_only_columns(Registration.member_id)
-                    .where(column.in_(ids[start : start + _CHUNK]))
+                    select(Registration.member_id)
+                    .where(
+                        Registration.attended.is_(True),
+                        Registration.deleted.is_(False),
+                        column.in_(ids[start : start + _CHUNK]),
+                    )
+                    .distinct()
                 ).scalars()
             )
             if len(touched) > _REBUILD_AT:
@@ -411,53 +405,28 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
     if len(touched) > _REBUILD_AT:
         return None
     if not touched:
-        return _Summary(
-            seq,
-            events,
-            event_ids,
-            titles,
-            occurrences,
-            old.members,
-            old.by_last,
-            old.owners,
-            old.numbered,
-            moved,
-        )
+        return _Summary(seq, events, event_ids, titles, occurrences, old.members, old.by_last)
     kinds = [events[i][2] if i in events else "" for i in event_ids]
     ids = sorted(m for m in touched if m is not None)
     rows: dict[str, Any] = {}
-    visits: dict[str, list[tuple[int, int]]] = {}
+    visits: dict[str, list[tuple[int, int, int]]] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows.update((r[0], r) for r in conn.execute(_member_select().where(Member.id.in_(chunk))))
-        found = list(conn.execute(_attended().where(Registration.member_id.in_(chunk))))
+        found = conn.execute(_attended().where(Registration.member_id.in_(chunk)))
         visits.update(_collect(found, events, occurrences))
-        # Held now by a member read again, whom `owners` may not know (one reinstated since):
-        # should it move on, the member it leaves is found here.
-        moved.update((r[0], r[1]) for r in found)
     members = dict(old.members)
     by_last = {kind: list(each) for kind, each in old.by_last.items()}
     for member_id in ids:
         gone = members.pop(member_id, None)
         if gone is not None:
-            for kind, (ats, _evs) in gone.series.items():
+            for kind, line in _lines(member_id, gone):
                 each = by_last[kind]
-                del each[bisect.bisect_left(each, (ats[-1], member_id))]
+                del each[bisect.bisect_left(each, line[:3])]
         row, theirs = rows.get(member_id), visits.get(member_id)
         if row is None or not theirs:
             continue
         facts = members[member_id] = _facts(row, theirs, kinds)
-        for kind, (ats, _evs) in facts.series.items():
-            bisect.insort(by_last.setdefault(kind, []), (ats[-1], member_id))
-    return _Summary(
-        seq,
-        events,
-        event_ids,
-        titles,
-        occurrences,
-        members,
-        by_last,
-        old.owners,
-        old.numbered,
-        moved,
-    )
+        for kind, line in _lines(member_id, facts):
+            bisect.insort(by_last.setdefault(kind, []), line)
+    return _Summary(seq, events, event_ids, titles, occurrences, members, by_last)
