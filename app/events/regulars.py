@@ -41,27 +41,28 @@ def instant(at: datetime) -> int:
     )
 
 
-# A member's attendances of one kind (or of every kind, under the key None), oldest first:
-# the instants and, beside each, the event's number (`_Summary.event_ids`). Plain lists whose
-# ints are the few events' and dates' own objects, so an entry costs one pointer (as an array
-# would) and bisect reads them without making a number each time.
-_Series = tuple[list[int], list[int]]
+# Everything below is plain tuples of ints, strings and bytes, never lists, arrays, dicts or
+# class instances: Python's garbage collector stops tracking such tuples, and a hundred
+# thousand members' worth of tracked objects made each full collection take 0.7-1 s, at
+# random, in whatever call it fell (tests/perf/test_lapsed_perf.py).
+#
+# A member's attendances of one kind (or of every kind), oldest first: the instants and,
+# beside each, the event's number (`_Summary.event_ids`); the ints are the few events' and
+# dates' own objects, so an entry costs one pointer.
+_Series = tuple[tuple[int, ...], tuple[int, ...]]
+# A member's facts: (name, reading, reading key, every kind's series, per kind (kind,
+# series) pairs, the hash() of each counted registration's id packed as int64 bytes, one
+# bit per such hash). The hashes find whom a registration moved away from (an undone merge
+# gives it back without changing the member it leaves) without a dict of a million ids; the
+# bits say "surely not" quickly.
+_Facts = tuple[str, str, str, _Series, tuple[tuple[str, _Series], ...], bytes, int]
 # One line of `_Summary.by_last`: (newest attendance, reading key, member id, instants,
-# event numbers, facts); the first three are unique, so comparisons never reach the lists.
-_Line = tuple[int, str, str, list[int], list[int], "_MemberFacts"]
+# event numbers, facts); the first three are unique, so comparisons never reach further.
+_Line = tuple[int, str, str, tuple[int, ...], tuple[int, ...], _Facts]
 
 
-@dataclass(frozen=True, slots=True)
-class _MemberFacts:
-    name: str
-    reading: str
-    reading_key: str
-    series: dict[str | None, _Series]
-    # hash() of each counted registration's id, and one bit per hash (a quick "surely not"):
-    # to find whom a registration moved away from (an undone merge gives it back without
-    # changing the member it leaves), without a dict of a million ids.
-    held: array[int]
-    held_bits: int
+def _held(facts: _Facts) -> list[int]:
+    return memoryview(facts[5]).cast("q").tolist()
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class _Summary:
     event_ids: list[str]  # by number
     titles: list[str]  # by number
     occurrences: dict[str, int]  # occurrence id -> instant (deleted ones too, as the SQL joins)
-    members: dict[str, _MemberFacts]  # active members with at least one attendance
+    members: dict[str, _Facts]  # active members with at least one attendance
     # Per kind (None: every kind), sorted: the members whose newest attendance falls in a
     # window are one slice of it.
     by_last: dict[str | None, list[_Line]]
@@ -100,7 +101,7 @@ class _Summary:
         since_n, cutoff_n, until_n = instant(since), instant(cutoff), instant(until)
         bisect_left = bisect.bisect_left
         # (newest attendance, visits, its event number, member id, facts), by line order.
-        found: list[tuple[int, int, int, str, _MemberFacts]] = []
+        found: list[tuple[int, int, int, str, _Facts]] = []
         add = found.append
         lo = bisect_left(ordered, (since_n,))
         hi = bisect_left(ordered, (cutoff_n,))
@@ -121,7 +122,7 @@ class _Summary:
                 visits = cut - bisect_left(ats, since_n)
                 if visits >= min_visits:
                     add((ats[cut - 1], visits, evs[cut - 1], member_id, facts))
-            found.sort(key=lambda f: (-f[0], f[4].reading_key, f[3]))
+            found.sort(key=lambda f: (-f[0], f[4][2], f[3]))
         days: dict[int, date] = {}
         event_ids, titles = self.event_ids, self.titles
         out = []
@@ -133,8 +134,8 @@ class _Summary:
             out.append(
                 make(
                     member_id,
-                    facts.name,
-                    facts.reading,
+                    facts[0],
+                    facts[1],
                     visits,
                     day,
                     event_ids[number],
@@ -245,38 +246,36 @@ def _parts(conn: Connection, stmt: Any) -> Iterable[Any]:
         cursor.close()
 
 
-def _facts(row: Any, visits: list[tuple[int, int, int]], kinds: list[str]) -> _MemberFacts:
+def _facts(row: Any, visits: list[tuple[int, int, int]], kinds: list[str]) -> _Facts:
     """One member's facts from a `_member_select` row and their `_collect` entries; `kinds`
     is the kind of each event number."""
     visits.sort()
-    every = ([v[0] for v in visits], [v[1] for v in visits])
-    series: dict[str | None, _Series] = {None: every}
+    every = (tuple([v[0] for v in visits]), tuple([v[1] for v in visits]))
     seen = {kinds[v[1]] for v in visits}
     if len(seen) == 1:
-        series[seen.pop()] = every  # one kind (most members): the same lists
+        per_kind: tuple[tuple[str, _Series], ...] = ((seen.pop(), every),)  # the same tuples
     else:
-        for kind in seen:
+        pairs = []
+        for kind in sorted(seen):
             mine = [v for v in visits if kinds[v[1]] == kind]
-            series[kind] = ([v[0] for v in mine], [v[1] for v in mine])
+            pairs.append((kind, (tuple([v[0] for v in mine]), tuple([v[1] for v in mine]))))
+        per_kind = tuple(pairs)
     bits = 0
     for v in visits:
         bits |= 1 << (v[2] & 63)
-    return _MemberFacts(
-        name=f"{row[1]}\u3000{row[2]}".strip("\u3000"),
-        reading=f"{row[3]}\u3000{row[4]}".strip("\u3000"),
-        reading_key=row[5],
-        series=series,
-        held=array("q", [v[2] for v in visits]),
-        held_bits=bits,
-    )
+    name = f"{row[1]}\u3000{row[2]}".strip("\u3000")
+    reading = f"{row[3]}\u3000{row[4]}".strip("\u3000")
+    held = array("q", [v[2] for v in visits]).tobytes()
+    return (name, reading, row[5], every, per_kind, held, bits)
 
 
-def _lines(member_id: str, facts: _MemberFacts) -> Iterable[tuple[str | None, _Line]]:
-    made: dict[int, _Line] = {}  # one kind (most members): one line for it and for None
-    for kind, (ats, evs) in facts.series.items():
-        line = made.get(id(ats))
-        if line is None:
-            line = made[id(ats)] = (ats[-1], facts.reading_key, member_id, ats, evs, facts)
+def _lines(member_id: str, facts: _Facts) -> Iterable[tuple[str | None, _Line]]:
+    every = facts[3]
+    line = (every[0][-1], facts[2], member_id, every[0], every[1], facts)
+    yield None, line
+    for kind, (ats, evs) in facts[4]:
+        if ats is not every[0]:
+            line = (ats[-1], facts[2], member_id, ats, evs, facts)
         yield kind, line
 
 
@@ -296,7 +295,7 @@ def _build(conn: Connection, seq: int) -> _Summary:
         occ_id: instant(starts_at) for occ_id, starts_at in _occurrence_rows(conn) if starts_at
     }
     visits = _collect(_parts(conn, _attended()), events, occurrences)
-    members: dict[str, _MemberFacts] = {}
+    members: dict[str, _Facts] = {}
     by_last: dict[str | None, list[_Line]] = {}
     for row in _parts(conn, _member_select()):
         mine = visits.pop(row[0], None)
@@ -372,7 +371,7 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
         touched.add(member_id)
         facts = old.members.get(member_id) if member_id is not None else None
         h = hash(registration_id)
-        if facts is None or h not in facts.held:
+        if facts is None or h not in _held(facts):
             elsewhere.add(h)
     if elsewhere:
         bits = 0
@@ -381,7 +380,7 @@ def _update(conn: Connection, old: _Summary, seq: int) -> _Summary | None:
         touched.update(
             member_id
             for member_id, facts in old.members.items()
-            if facts.held_bits & bits and not elsewhere.isdisjoint(facts.held)
+            if facts[6] & bits and not elsewhere.isdisjoint(_held(facts))
         )
     for column, ids in (
         (Registration.event_id, moved_events),
