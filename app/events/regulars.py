@@ -41,10 +41,10 @@ def instant(at: datetime) -> int:
     )
 
 
-# Everything below is plain tuples of ints, strings and bytes, never lists, arrays, dicts or
-# class instances: Python's garbage collector stops tracking such tuples, and a hundred
-# thousand members' worth of tracked objects made each full collection take 0.7-1 s, at
-# random, in whatever call it fell (tests/perf/test_lapsed_perf.py).
+# A member's facts and lines are plain tuples of ints, strings and bytes, never lists,
+# arrays, dicts or class instances: Python's garbage collector stops tracking such tuples,
+# and a hundred thousand members' worth of tracked objects made each full collection take
+# 0.7-1.5 s, at random, in whatever call it fell (tests/perf/test_lapsed_perf.py).
 #
 # A member's attendances of one kind (or of every kind), oldest first: the instants and,
 # beside each, the event's number (`_Summary.event_ids`); the ints are the few events' and
