@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.core.context import Context, Permission
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.core.text.safety import strip_bidi
+from app.events.regulars import regulars
 from app.events.vocabulary import KINDS
 from app.roster import people
 from db.models import Event, EventOccurrence, Member, Registration
@@ -57,7 +58,9 @@ def lapsed_members(
     """Members who came at least `min_visits` times (of `kind`, when given) in the twelve
     months before the last `months` months, and not once since; newest absence first.
 
-    A coordinator's list: it reads the roster against the event history.
+    A coordinator's list: it reads the roster against the event history. Computed from
+    every member's attendances cached for the open database (app/events/regulars.py) and
+    brought up to date from the change feed on each call; tests check it against the SQL.
     """
     ctx.require(Permission.ROSTER_READ)
     ctx.require(Permission.EVENTS_WRITE)
@@ -71,73 +74,18 @@ def lapsed_members(
                 kind=kind, kinds=", ".join(KINDS)
             )
         )
-    day = today or date.today()
+    since, cutoff, until = lapsed_window(today or date.today(), months)
+    with ctx.db.transaction() as s:
+        summary = regulars(s, ctx.db)
+    return summary.lapsed(since, cutoff, until, min_visits, kind or None, LapsedMember)
+
+
+def lapsed_window(day: date, months: int) -> tuple[datetime, datetime, datetime]:
+    """(since, cutoff, until) of the lapsed list for `day`: attendances from `since` up to
+    the cutoff count towards being a regular; none from the cutoff to the end of `day`."""
     cutoff = datetime.combine(months_before(day, months), time(0, 0))
     since = datetime.combine(months_before(cutoff.date(), REGULAR_WINDOW_MONTHS), time(0, 0))
-    until = datetime.combine(day, time(23, 59, 59))
-    when = func.coalesce(EventOccurrence.starts_at, Event.starts_at)
-    attended = (
-        select(
-            Registration.member_id.label("member_id"),
-            when.label("at"),
-            Event.id.label("event_id"),
-            Event.title.label("title"),
-        )
-        .join(Event, Event.id == Registration.event_id)
-        .outerjoin(EventOccurrence, EventOccurrence.id == Registration.occurrence_id)
-        .where(
-            Registration.member_id.is_not(None),
-            Registration.attended.is_(True),
-            Registration.deleted.is_(False),
-            Event.deleted.is_(False),
-            when >= since,
-            when <= until,
-        )
-    )
-    if kind:
-        attended = attended.where(Event.kind == kind)
-    visits = attended.subquery()
-    person = visits.c.member_id
-    ranked = select(
-        visits.c.member_id,
-        visits.c.at,
-        visits.c.event_id,
-        visits.c.title,
-        func.row_number().over(partition_by=person, order_by=visits.c.at.desc()).label("newest"),
-        func.sum(case((visits.c.at < cutoff, 1), else_=0))
-        .over(partition_by=person)
-        .label("before"),
-        func.sum(case((visits.c.at >= cutoff, 1), else_=0))
-        .over(partition_by=person)
-        .label("since"),
-    ).subquery()
-    with ctx.db.transaction() as s:
-        rows = s.execute(
-            select(Member, ranked.c.before, ranked.c.at, ranked.c.event_id, ranked.c.title)
-            .join(ranked, ranked.c.member_id == Member.id)
-            .where(
-                ranked.c.newest == 1,
-                ranked.c.since == 0,
-                ranked.c.before >= min_visits,
-                Member.deleted.is_(False),
-                Member.status == "active",
-            )
-            .order_by(ranked.c.at.desc(), Member.reading_key)
-        ).all()
-        out = []
-        for member, before, last, event_id, title in rows:
-            out.append(
-                LapsedMember(
-                    id=member.id,
-                    name=people.full_name(member.family_name, member.given_name),
-                    reading=people.full_name(member.family_kana, member.given_kana),
-                    visits=int(before),
-                    last_attended=last.date(),
-                    last_event_id=event_id,
-                    last_event_title=title,
-                )
-            )
-        return out
+    return since, cutoff, datetime.combine(day, time(23, 59, 59))
 
 
 MAX_CALL_NOTE = 500

@@ -1,4 +1,5 @@
-"""Who has stopped coming: regulars not seen for some months, and a note of the call made."""
+"""Who has stopped coming: regulars not seen for some months, a note of the call made, and,
+with the person's consent, a watch-over enrolment suggested."""
 
 from __future__ import annotations
 
@@ -19,14 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import events
+from app.core.context import Permission
 from app.core.i18n import gettext as _
 from app.events import attendance
-from ui.dialogs.base import BaseDialog
+from ui.dialogs.base import BaseDialog, confirm
 from ui.models.event_table import Column, RowTableModel
 from ui.operations import Operation
 
 if TYPE_CHECKING:
     from app.core.context import Context
+    from ui.dialogs.watch_person import WatchPersonDialog
 
 COLUMNS: list[Column[attendance.LapsedMember]] = [
     Column(lambda: _("Name"), lambda r: r.name),
@@ -65,6 +68,15 @@ class LapsedDialog(BaseDialog):
         self.count = QLabel("")
         self.count.setWordWrap(True)
         self.call_button = QPushButton(_("Note a phone call…"))
+        # Only for whoever may enrol people under watch (coordinators); never automatic.
+        self.can_suggest = ctx.actor.can(Permission.WATCH_WRITE) and ctx.actor.can(
+            Permission.ROSTER_CONTACT
+        )
+        self.watch_button = QPushButton(_("Suggest watch-over…"))
+        self.watch_button.setToolTip(
+            _("With the person's consent: a new watch-over form filled in from the roster.")
+        )
+        self.watch_button.setVisible(self.can_suggest)
         close = QPushButton(_("Close"))
 
         settings = QHBoxLayout()
@@ -77,6 +89,7 @@ class LapsedDialog(BaseDialog):
         settings.addWidget(self.kind, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.call_button)
+        buttons.addWidget(self.watch_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -89,8 +102,10 @@ class LapsedDialog(BaseDialog):
         self.min_visits.valueChanged.connect(lambda _v: self.refresh())
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         self.call_button.clicked.connect(lambda: self.note_call())
+        self.watch_button.clicked.connect(lambda: self.suggest_watch())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._buttons())
         close.clicked.connect(self.accept)
+        self._buttons()  # nothing chosen until the list is in
         self.refresh()
 
     def refresh(self) -> None:
@@ -119,7 +134,9 @@ class LapsedDialog(BaseDialog):
         self._buttons()
 
     def _buttons(self) -> None:
-        self.call_button.setEnabled(self.selected() is not None)
+        chosen = self.selected() is not None
+        self.call_button.setEnabled(chosen)
+        self.watch_button.setEnabled(chosen and self.can_suggest)
 
     def selected(self) -> attendance.LapsedMember | None:
         index = self.table.currentIndex()
@@ -144,3 +161,44 @@ class LapsedDialog(BaseDialog):
             self.count.setText(_("Noted in {name}'s notes.").format(name=person.name))
             return done.result
         return None
+
+    def suggest_watch(self) -> WatchPersonDialog | None:
+        """Once the person has agreed, open a new watch-over form filled in from the roster;
+        the coordinator completes and saves it (nothing is made before Save). The form, or
+        None when declined."""
+        from app.watch.suggest import suggest_from_member
+        from ui.dialogs.watch_person import WatchPersonDialog
+
+        person = self.selected()
+        if person is None or not self.can_suggest:
+            return None
+        found = Operation(self, lambda: suggest_from_member(self.ctx, person.id)).value()
+        if found is None:
+            return None
+        question = "\n\n".join(
+            (
+                _("Has {name} agreed to be registered for watch-over visits?").format(
+                    name=person.name
+                ),
+                _(
+                    "Register only with the person's own consent. The form opens filled in "
+                    "from the roster; nothing is saved until you save it."
+                ),
+            )
+        )
+        if found.same_name:
+            question += "\n\n" + _(
+                "Already under watch with the same name: {names}. Check it is not the same person."
+            ).format(names=", ".join(found.same_name))
+        if not confirm(self, _("Suggest watch-over"), question, _("Yes, they agreed")):
+            return None
+        form = Operation(
+            self, lambda: WatchPersonDialog(self.ctx, None, self, initial=found.person)
+        ).value()
+        if form is None:
+            return None
+        if form.exec() and form.saved is not None:
+            self.count.setText(
+                _("{name} was registered for watch-over.").format(name=form.saved.full_name)
+            )
+        return form

@@ -45,12 +45,21 @@ if TYPE_CHECKING:
 
 
 class WatchPersonDialog(BaseDialog):
-    """Enrol (person_id None) or edit one person under watch (coordinators)."""
+    """Enrol (person_id None) or edit one person under watch (coordinators).
+
+    `initial` starts a new person's form with what is known already (a member suggested from
+    the lapsed list): names, postal code, address and phone; nothing is saved until Save.
+    """
 
     settings_key = "watch_person"
 
     def __init__(
-        self, ctx: Context, person_id: str | None = None, parent: QWidget | None = None
+        self,
+        ctx: Context,
+        person_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        initial: watch.PersonInput | None = None,
     ) -> None:
         super().__init__(
             _("Edit person under watch") if person_id else _("New person under watch"), parent
@@ -174,6 +183,13 @@ class WatchPersonDialog(BaseDialog):
         if person_id:
             self.existing = watch.get_person(ctx, person_id)
             self._load(self.existing)
+        elif initial is not None:
+            self.names.set_values(
+                initial.family_name, initial.given_name, initial.family_kana, initial.given_kana
+            )
+            self.postal_code.setText(initial.postal_code)
+            self.address.setText(initial.address)
+            self.phone.setText(initial.phone)
         self._consent_toggled(self.consent_given.isChecked())
         self.consent_given.setFocus()
 
