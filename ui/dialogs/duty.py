@@ -66,7 +66,7 @@ class JobRow:
 
 
 def _count(row: JobRow) -> str:
-    return _("{have}/{needed}").format(have=len(row.people), needed=row.needed)
+    return f"{len(row.people)}/{row.needed}"
 
 
 def _state(row: JobRow) -> str:
@@ -105,7 +105,7 @@ def default_date(dates: tuple[duty.DutyDate, ...], today: date | None = None) ->
 
 def _file_name(title: str, month: date | None) -> str:
     safe = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("_")[:30]
-    when = _("{year}-{month:02d}").format(year=month.year, month=month.month) if month else ""
+    when = _("{year}-{month}").format(year=month.year, month=month.month) if month else ""
     label = re.sub(r'[\\/:*?"<>|\s]+', "_", _("Duty roster")).strip("_")
     return "_".join(p for p in (label, safe, when) if p) + ".pdf"
 
@@ -142,7 +142,7 @@ class DutyDialog(BaseDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setTabKeyNavigation(False)
         fit_table(self.table, stretch=3, secondary=[2], rows=5)
-        table_caption = QLabel(_("&Jobs on this date:"))
+        table_caption = QLabel(_("Jobs &on this date:"))
         table_caption.setBuddy(self.table)
         self.empty = QLabel("")
         self.empty.setWordWrap(True)
@@ -547,7 +547,7 @@ class _NeededDelegate(QStyledItemDelegate):
     ) -> QWidget:
         box = QSpinBox(parent)
         box.setRange(0, duty.MAX_NEEDED)
-        box.setSuffix(_(" people"))
+        box.setSuffix(" " + _("people"))
         return box
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
@@ -594,7 +594,7 @@ class DutyJobsDialog(BaseDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         caption = QLabel(
-            _("&Jobs (type to change a name; F2 or a number changes the people needed):")
+            _("&List of jobs (type to change a name; F2 or a number changes the people needed):")
         )
         caption.setWordWrap(True)
         caption.setBuddy(self.table)
@@ -602,7 +602,7 @@ class DutyJobsDialog(BaseDialog):
         self.remove_button = QPushButton(_("&Remove"))
         self.up_button = QPushButton(_("Move &up"))
         self.down_button = QPushButton(_("Move &down"))
-        self.usual_button = QPushButton(_("The &usual jobs"))
+        self.usual_button = QPushButton(_("The usual &jobs"))
         self.usual_button.setToolTip(
             _("Adds the usual jobs of a café that are not in the list yet.")
         )
