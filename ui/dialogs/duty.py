@@ -81,7 +81,7 @@ def _state(row: JobRow) -> str:
 COLUMNS: list[Column[JobRow]] = [
     Column(lambda: _("Job"), lambda r: r.role),
     Column(lambda: _("People"), _count, numeric=True),
-    Column(lambda: _("Still needed"), _state),
+    Column(lambda: _("Status"), _state),
     Column(lambda: _("On duty"), lambda r: list_separator().join(p.name for p in r.people)),
 ]
 
@@ -478,6 +478,7 @@ class MemberPickDialog(BaseDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
         fit_table(self.table, stretch=0, secondary=[3, 2, 4, 5, 6], rows=4)
         self.buttons = accept_cancel_buttons(
             self, self.choose, _("Put on duty"), QDialogButtonBox.StandardButton.Ok
@@ -493,6 +494,9 @@ class MemberPickDialog(BaseDialog):
         layout.addLayout(find)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
+        if self._settings().value(f"geometry/{self.settings_key}") is None:
+            em = self.fontMetrics().horizontalAdvance("あ")
+            self.resize(34 * em, 22 * em)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -624,7 +628,7 @@ class DutyJobsDialog(BaseDialog):
         layout.addWidget(self.buttons)
         if self._settings().value(f"geometry/{self.settings_key}") is None:
             em = self.fontMetrics().horizontalAdvance("あ")
-            self.resize(30 * em, 24 * em)
+            self.resize(30 * em, 20 * em)
 
         for r in roles:
             self.add_row(r.name, r.needed)
