@@ -393,3 +393,23 @@ def test_the_duty_windows_fit_a_1366x768_laptop_at_200_percent(
     assert [s["name"] for s in shots if not screen.contains(QRect(*s["frame"]))] == []
     assert {s["name"]: s["clipped"] for s in shots if s["clipped"]} == {}
     assert {s["name"]: s["untranslated"] for s in shots if s["untranslated"]} == {}
+
+
+def test_the_member_form_lists_the_members_coming_duties(qtbot: QtBot, demo_ctx: Context) -> None:
+    from ui.dialogs.member import MemberDialog
+
+    cafe = events.resolve_event(demo_ctx, CAFE)
+    coming = [
+        d
+        for d in duty.duty_roster(demo_ctx, cafe).dates
+        if d.starts_at and d.starts_at.date() >= date.today() and d.slots[0].people
+    ]
+    if not coming:
+        return  # the last café of the year is over: nothing is to come
+    helper = coming[0].slots[0].people[0]
+    form = MemberDialog(demo_ctx, helper.member_id)
+    qtbot.addWidget(form)
+    text = form.duties_label.text()
+    assert text.startswith("Duties to come:\n・")
+    assert f"{CAFE} 受付" in text
+    assert len(text.splitlines()) <= 10
