@@ -39,7 +39,7 @@ from ui.keys import shortcut
 from ui.models.event_table import Column, RowTableModel, short_when
 from ui.models.member_table import MemberTableModel
 from ui.operations import Operation
-from ui.tables import fit_table
+from ui.tables import fit_table, row_height
 from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
@@ -596,7 +596,9 @@ class DutyJobsDialog(BaseDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows as tall as the window's other lists, so the spin box fits at large text too.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(row_height(self.table))
         caption = QLabel(
             _("&List of jobs (type to change a name; F2 or a number changes the people needed):")
         )
@@ -628,7 +630,7 @@ class DutyJobsDialog(BaseDialog):
         layout.addWidget(self.buttons)
         if self._settings().value(f"geometry/{self.settings_key}") is None:
             em = self.fontMetrics().horizontalAdvance("あ")
-            self.resize(30 * em, 20 * em)
+            self.resize(34 * em, 20 * em)
 
         for r in roles:
             self.add_row(r.name, r.needed)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pypdf import PdfReader
 from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox, QStyleOptionViewItem, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -413,3 +414,29 @@ def test_the_member_form_lists_the_members_coming_duties(qtbot: QtBot, demo_ctx:
     assert text.startswith("Duties to come:\n・")
     assert f"{CAFE} 受付" in text
     assert len(text.splitlines()) <= 10
+
+
+def test_enter_on_a_job_opens_the_picker_and_escape_closes_it(
+    qtbot: QtBot, demo_ctx: Context
+) -> None:
+    dialog = DutyDialog(demo_ctx, events.resolve_event(demo_ctx, CAFE))
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.focusWidget() is dialog.date
+    QTest.keyClick(dialog, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.table
+    opened: list[str] = []
+
+    def escape(picker: MemberPickDialog) -> None:
+        opened.append(picker.role())
+        assert picker.focusWidget() is picker.search
+        QTest.keyClick(picker, Qt.Key.Key_Escape)
+
+    when_open(MemberPickDialog, escape)
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert opened == [dialog.current_job().role]  # type: ignore[union-attr]
+    assert dialog.isVisible()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
