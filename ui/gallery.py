@@ -101,7 +101,6 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     yield "reception", lambda: ReceptionDialog(ctx, lecture, parent=view)
     yield "lapsed", lambda: LapsedDialog(ctx, view)
     # The café's 当番表 at its next date, with 司会 still open.
-    cafe = events.resolve_event(ctx, "ふれあいカフェ")
     yield "duty", lambda: DutyDialog(ctx, cafe, view)
     roster = duty.duty_roster(ctx, cafe)
     when = date_label(roster.dates[default_date(roster.dates)])
