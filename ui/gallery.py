@@ -46,6 +46,7 @@ class Shot:
 def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QWidget]]]:
     """(name, factory) of every dialog the window can open, each as its page would open it."""
     from app import events, watch
+    from app.events import duty
     from app.printing import events as event_print
     from app.sync import exchange
     from app.watch import visits
@@ -54,6 +55,13 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     from ui.dialogs.conflict import ConflictDialog
     from ui.dialogs.crash import CrashDialog
     from ui.dialogs.duplicates import DuplicatesDialog
+    from ui.dialogs.duty import (
+        DutyDialog,
+        DutyJobsDialog,
+        MemberPickDialog,
+        date_label,
+        default_date,
+    )
     from ui.dialogs.event import EventDialog
     from ui.dialogs.event_register import RegisterDialog
     from ui.dialogs.first_start import FirstStartDialog
@@ -94,6 +102,12 @@ def dialogs(ctx: Context, view: MainView) -> Iterator[tuple[str, Callable[[], QW
     yield "reception", lambda: ReceptionDialog(ctx, lecture, parent=view)
     yield "lapsed", lambda: LapsedDialog(ctx, view)
     yield "duplicates", lambda: DuplicatesDialog(ctx, view)
+    # The café's 当番表 at its next date, with 司会 still open.
+    yield "duty", lambda: DutyDialog(ctx, cafe, view)
+    roster = duty.duty_roster(ctx, cafe)
+    when = date_label(roster.dates[default_date(roster.dates)])
+    yield "duty_jobs", lambda: DutyJobsDialog(ctx, cafe, roster.roles, view)
+    yield "duty_member", lambda: MemberPickDialog(ctx, roster.roles, "司会", when, view)
     yield "mailing", lambda: MailingDialog(ctx, view, event_id=lecture, event_title="講座")
     yield "organisation_new", lambda: OrganisationDialog(ctx, None, view)
     yield "lecturer_new", lambda: LecturerDialog(ctx, None, view)

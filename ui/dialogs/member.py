@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from app.core import postal
 from app.core.context import Permission
+from app.core.dates import show_date
 from app.core.errors import PermissionDenied, UserError
 from app.core.i18n import gettext as _
-from app.events import attendance
+from app.events import attendance, duty
 from app.roster.duplicates import similar_members
 from app.roster.members import MemberInput, MemberView, add_member, get_member, update_member
 from ui.dialogs.base import BaseDialog, accept_cancel_buttons, confirm
@@ -155,7 +156,23 @@ class MemberDialog(BaseDialog):
         box = QVBoxLayout(tab)
         box.addWidget(self.history_summary)
         box.addWidget(table)
+        self.duties_label = QLabel(self._coming_duties(member_id))
+        self.duties_label.setWordWrap(True)
+        box.addWidget(self.duties_label)
         return tab
+
+    def _coming_duties(self, member_id: str) -> str:
+        """The member's duties (当番) still to come, to read only; the roster changes them."""
+        if not self.ctx.actor.can(Permission.ROSTER_READ):
+            return ""
+        coming = duty.member_duties(self.ctx, member_id, since=date.today())
+        if not coming:
+            return _("No duties to come.")
+        shown = 8
+        lines = [f"・{show_date(d.day)} {d.title} {d.role}" for d in coming[:shown]]
+        if len(coming) > shown:
+            lines.append(_("and {n} more").format(n=len(coming) - shown))
+        return _("Duties to come:") + "\n" + "\n".join(lines)
 
     def _load(self, m: MemberView) -> None:
         self.names.set_values(m.family_name, m.given_name, m.family_kana, m.given_kana)

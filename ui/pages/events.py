@@ -103,6 +103,7 @@ class EventsPage(QWidget):
         self.cancel_button = QPushButton(_("Cancel event…"))
         self.held_button = QPushButton(_("Mark as held"))
         self.import_button = QPushButton(_("Import…"))
+        self.duty_button = QPushButton(_("Duty roster…"))
         self.print_buttons: dict[str, QPushButton] = {
             event_print.FLYER: QPushButton(_("Flyer…")),
             event_print.ATTENDANCE: QPushButton(_("Attendance sheet…")),
@@ -136,6 +137,7 @@ class EventsPage(QWidget):
         plan_buttons = FlowLayout()
         for b in (self.new_button, self.edit_button, self.cancel_button, self.held_button):
             plan_buttons.addWidget(b)
+        plan_buttons.addWidget(self.duty_button)
         plan_buttons.addStretch(1)
         plan_buttons.addWidget(self.import_button)
         print_row = FlowLayout()
@@ -214,6 +216,7 @@ class EventsPage(QWidget):
         self.cancel_reg_button.clicked.connect(self.cancel_registration)
         self.reception_button.clicked.connect(self.open_reception)
         self.mailing_button.clicked.connect(self.open_mailing)
+        self.duty_button.clicked.connect(self.open_duty)
         shortcut(self, QKeySequence("Ctrl+N"), self.new_event)
         shortcut(self, QKeySequence("Ctrl+F"), self.search.setFocus)
         shortcut(self, QKeySequence("Ctrl+P"), lambda: self.open_print(event_print.FLYER))
@@ -238,6 +241,10 @@ class EventsPage(QWidget):
             button.setVisible(kind not in event_print.PERSONAL or people)
         self.mailing_button.setVisible(
             ctx.actor.can(Permission.ROSTER_EXPORT) and ctx.actor.can(Permission.ROSTER_CONTACT)
+        )
+        # The 当番表 names people: a visitor may read it, changing it is a coordinator's.
+        self.duty_button.setVisible(
+            ctx.actor.can(Permission.EVENTS_READ) and ctx.actor.can(Permission.ROSTER_READ)
         )
         self.refresh()
 
@@ -413,6 +420,7 @@ class EventsPage(QWidget):
         self.guest_button.setEnabled(bool(open_event))
         self.reception_button.setEnabled(bool(dated))
         self.mailing_button.setEnabled(chosen)
+        self.duty_button.setEnabled(chosen)
         reg = self.reg_model.row_at(self.reg_table.currentIndex().row())
         live = reg is not None and reg.status != events.REG_CANCELLED
         self.check_button.setEnabled(live)
@@ -660,6 +668,18 @@ class EventsPage(QWidget):
         dialog = Operation(
             self, lambda: MailingDialog(self.ctx, self, event_id=v.id, event_title=v.title)
         ).value()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def open_duty(self) -> None:
+        """The duty roster (当番表) of the chosen event."""
+        from ui.dialogs.duty import DutyDialog
+
+        v = self.current
+        if v is None or self.duty_button.isHidden():
+            return
+        dialog = Operation(self, lambda: DutyDialog(self.ctx, v.id, self)).value()
         if dialog is not None:
             dialog.exec()
             dialog.deleteLater()
