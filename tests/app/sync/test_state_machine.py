@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 
 from app.core.context import Context
+from app.core.errors import UserError
 from app.roster import duplicates
 from app.sync.exchange import KIND_FROM_CHAPTER, KIND_FROM_HQ, PackageRepeated, read_package
 from db.models import Conflict, Member, Organisation
@@ -76,6 +77,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.parcels: list[Parcel] = []
         self.delivered: set[Path] = set()
         self.counter = 0
+        # replica -> its last merge, which it may undo later
+        self.last_merge: dict[str, duplicates.MergeOutcome] = {}
 
     @initialize()
     def set_up(self) -> None:
@@ -216,10 +219,38 @@ class SyncMachine(RuleBasedStateMachine):
         keep, other = data.draw(st.permutations(data.draw(st.sampled_from(groups))))[:2]
         with self.ctx(replica).db.transaction() as s:
             bases = {i: s.get(Member, i).version for i in (keep, other)}  # type: ignore[union-attr]
-        duplicates.merge_members(self.ctx(replica), keep, other)
+        self.last_merge[replica] = duplicates.merge_members(self.ctx(replica), keep, other)
         for row_id in (keep, other):
             with self.ctx(replica).db.transaction() as s:
                 changed = s.get(Member, row_id).version != bases[row_id]  # type: ignore[union-attr]
+            if changed:
+                self.record(replica, "members", row_id, bases[row_id])
+
+    @rule(replica=st.sampled_from((*CHAPTERS, HQ)))
+    def undo_the_last_merge(self, replica: str) -> None:
+        """The merge taken back, straight after or later; refused, changing nothing, once a
+        package or an edit moved either record on since."""
+        outcome = self.last_merge.pop(replica, None)
+        if outcome is None:
+            return
+        ids = [b.id for b in outcome.before if b.table == "members"]
+        with self.ctx(replica).db.transaction() as s:
+            bases = {i: s.get(Member, i).version for i in ids}  # type: ignore[union-attr]
+        try:
+            duplicates.undo_merge(self.ctx(replica), outcome)
+        except UserError:
+            with self.ctx(replica).db.transaction() as s:
+                assert {i: s.get(Member, i).version for i in ids} == bases  # type: ignore[union-attr]
+            event("undo refused: a record moved on since the merge")
+            return
+        event("merge undone")
+        for row_id in ids:
+            with self.ctx(replica).db.transaction() as s:
+                row = s.get(Member, row_id)
+                assert row is not None
+                changed = row.version != bases[row_id]
+                if row_id == outcome.merged:
+                    assert not row.deleted and row.merged_into is None
             if changed:
                 self.record(replica, "members", row_id, bases[row_id])
 
