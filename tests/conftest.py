@@ -65,11 +65,9 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_ctx(demo_file: Path, tmp_path: Path) -> Iterator[Context]:
-    """A private copy of the demo database, open."""
+def demo_path(demo_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database, closed (the command line opens it itself)."""
     import shutil
-
-    from app.storage.database import open_database
 
     path = tmp_path / "demo.sqlite"
     shutil.copy2(demo_file, path)
@@ -77,6 +75,14 @@ def demo_ctx(demo_file: Path, tmp_path: Path) -> Iterator[Context]:
         extra = demo_file.with_name(demo_file.name + suffix)
         if extra.exists():
             shutil.copy2(extra, tmp_path / (path.name + suffix))
-    db = open_database(path)
+    return path
+
+
+@pytest.fixture
+def demo_ctx(demo_path: Path) -> Iterator[Context]:
+    """A private copy of the demo database, open."""
+    from app.storage.database import open_database
+
+    db = open_database(demo_path)
     yield Context(db)
     db.close()

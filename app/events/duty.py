@@ -389,6 +389,24 @@ def _roster(s: Session, event: Event, month: date | None = None) -> DutyRoster:
     )
 
 
+def _assignment_id(
+    s: Session, event_id: str, occurrence_id: str | None, role_id: str, member_id: str
+) -> str | None:
+    """The live duty of a member in one job at one date, if there is one."""
+    found = s.scalar(
+        select(DutyAssignment.id).where(
+            DutyAssignment.event_id == event_id,
+            DutyAssignment.occurrence_id.is_(None)
+            if occurrence_id is None
+            else DutyAssignment.occurrence_id == occurrence_id,
+            DutyAssignment.role_id == role_id,
+            DutyAssignment.member_id == member_id,
+            DutyAssignment.deleted.is_(False),
+        )
+    )
+    return None if found is None else str(found)
+
+
 def duty_roster(ctx: Context, event_id: str, month: date | None = None) -> DutyRoster:
     """The event's 当番表 (only the dates of `month`, when given), with its warnings."""
     ctx.require(Permission.EVENTS_READ)
@@ -420,17 +438,7 @@ def assign_duty(
                     name=people.full_name(member.family_name, member.given_name)
                 )
             )
-        already = s.scalar(
-            select(DutyAssignment.id).where(
-                DutyAssignment.event_id == event.id,
-                DutyAssignment.occurrence_id.is_(None)
-                if occurrence_id is None
-                else DutyAssignment.occurrence_id == occurrence_id,
-                DutyAssignment.role_id == target.id,
-                DutyAssignment.member_id == member.id,
-                DutyAssignment.deleted.is_(False),
-            )
-        )
+        already = _assignment_id(s, event.id, occurrence_id, target.id, member.id)
         if already:
             raise UserError(
                 _("{name} is already on duty as {role} on that date.").format(
@@ -490,17 +498,7 @@ def find_assignment(
         event = _load_event(s, event_id)
         occurrence_id = _date_key(s, event, day)
         target = _resolve_role(_roles(s, event.id), role, event.title)
-        found = s.scalar(
-            select(DutyAssignment.id).where(
-                DutyAssignment.event_id == event.id,
-                DutyAssignment.occurrence_id.is_(None)
-                if occurrence_id is None
-                else DutyAssignment.occurrence_id == occurrence_id,
-                DutyAssignment.role_id == target.id,
-                DutyAssignment.member_id == member_id,
-                DutyAssignment.deleted.is_(False),
-            )
-        )
+        found = _assignment_id(s, event.id, occurrence_id, target.id, member_id)
         if found is None:
             raise UserError(
                 _("That member is not on duty as {role} on that date.").format(role=target.name)

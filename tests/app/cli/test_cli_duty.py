@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,6 @@ from db.models import TakeOutLog
 from tests.helpers.cli import run_captured as run
 
 CAFE = "ふれあいカフェ"
-
-
-@pytest.fixture
-def demo_path(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo-duty.sqlite"
-    shutil.copy2(demo_file, path)
-    for suffix in ("-wal", "-shm"):
-        extra = demo_file.with_name(demo_file.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, tmp_path / (path.name + suffix))
-    return path
 
 
 def _roster(capfd: pytest.CaptureFixture[str], db: Path, *more: str) -> dict:  # type: ignore[type-arg]

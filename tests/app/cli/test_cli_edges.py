@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,17 +14,6 @@ from app import cli
 from app.roster.files.reading import MAX_COLUMNS, MAX_ROWS
 
 BAD = os.fsdecode(b"\xff\xfe")  # what Linux makes of argv bytes that are not UTF-8
-
-
-@pytest.fixture
-def demo_path(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo-cli.sqlite"
-    shutil.copy2(demo_file, path)
-    for suffix in ("-wal", "-shm"):
-        extra = demo_file.with_name(demo_file.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, tmp_path / (path.name + suffix))
-    return path
 
 
 def refused(capfd: pytest.CaptureFixture[str], db: Path, *args: str) -> str:

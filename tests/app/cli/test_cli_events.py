@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,6 @@ from app.core.text.kana import reading_sort_key
 from tests.helpers.cli import run_captured as run
 
 SEED = Path(__file__).resolve().parents[3] / "resources" / "demo" / "activities-fy2022.json"
-
-
-@pytest.fixture
-def demo_path(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo-cli.sqlite"
-    shutil.copy2(demo_file, path)
-    for suffix in ("-wal", "-shm"):
-        extra = demo_file.with_name(demo_file.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, tmp_path / (path.name + suffix))
-    return path
 
 
 def test_list_json_is_a_list_of_objects_with_id(

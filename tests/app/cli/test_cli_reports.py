@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
 from tests.app.cli.test_cli import run
@@ -30,64 +28,53 @@ def annual(db: Path, out: Path, *extra: str, lang: str = "en") -> Any:
     )
 
 
-@pytest.fixture
-def demo_db(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy2(demo_file, path)
-    for suffix in ("-wal", "-shm"):
-        extra = demo_file.with_name(demo_file.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, tmp_path / (path.name + suffix))
-    return path
-
-
-def test_print_annual_report_by_month_and_by_chapter(demo_db: Path, tmp_path: Path) -> None:
+def test_print_annual_report_by_month_and_by_chapter(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    done = annual(demo_db, out)
+    done = annual(demo_path, out)
     assert done.returncode == 0, done.stderr
     assert f"Wrote {out}" in done.stdout and "pages" in done.stdout
     text = squash("".join(page_texts(out)))
     assert 'わたしの"好き"から始めるまちづくり' in text and "26t" in text
     one = tmp_path / "adachi.pdf"
-    done = annual(demo_db, one, "--by", "chapter", "--chapter", "足立区まちづくり")
+    done = annual(demo_path, one, "--by", "chapter", "--chapter", "足立区まちづくり")
     assert done.returncode == 0, done.stderr
     text = squash("".join(page_texts(one)))
     assert "寄り添いの現場から見えること" in text and "荒川コープカフェ" not in text
 
 
-def test_annual_report_is_in_japanese_for_a_japanese_user(demo_db: Path, tmp_path: Path) -> None:
+def test_annual_report_is_in_japanese_for_a_japanese_user(demo_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "ja.pdf"
-    done = annual(demo_db, out, lang="ja")
+    done = annual(demo_path, out, lang="ja")
     assert done.returncode == 0, done.stderr
     assert "令和4年度" in squash(page_texts(out)[0])
 
 
-def test_refusals_are_one_line(demo_db: Path, tmp_path: Path) -> None:
-    bad = annual(demo_db, tmp_path / "r.txt")
+def test_refusals_are_one_line(demo_path: Path, tmp_path: Path) -> None:
+    bad = annual(demo_path, tmp_path / "r.txt")
     assert bad.returncode == 1 and ".pdf" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
-    nowhere = annual(demo_db, tmp_path / "missing" / "r.pdf")
+    nowhere = annual(demo_path, tmp_path / "missing" / "r.pdf")
     assert nowhere.returncode == 1 and "No such folder" in nowhere.stderr
-    unknown = annual(demo_db, tmp_path / "r.pdf", "--chapter", "どこにもない区")
+    unknown = annual(demo_path, tmp_path / "r.pdf", "--chapter", "どこにもない区")
     assert unknown.returncode == 1 and "No chapter is called" in unknown.stderr
     assert not (tmp_path / "r.pdf").exists()
-    usage = annual(demo_db, tmp_path / "r.pdf", "--by", "weekday")
+    usage = annual(demo_path, tmp_path / "r.pdf", "--by", "weekday")
     assert usage.returncode == 2
     missing_year = run(
-        "--db", str(demo_db), "print", "annual-report", "-o", str(tmp_path / "r.pdf")
+        "--db", str(demo_path), "print", "annual-report", "-o", str(tmp_path / "r.pdf")
     )
     assert missing_year.returncode == 2
 
 
-def test_print_group_keeps_the_event_prints(demo_db: Path) -> None:
-    done = run("--db", str(demo_db), "print", "--help")
+def test_print_group_keeps_the_event_prints(demo_path: Path) -> None:
+    done = run("--db", str(demo_path), "print", "--help")
     assert done.returncode == 0
     assert "annual-report" in done.stdout
     assert "flyer" in done.stdout  # the events engineer's commands are still there
 
 
-def test_reports_stats_json_and_xlsx(demo_db: Path, tmp_path: Path) -> None:
-    done = run("--db", str(demo_db), "reports", "stats", "--fiscal-year", "2022", "--json")
+def test_reports_stats_json_and_xlsx(demo_path: Path, tmp_path: Path) -> None:
+    done = run("--db", str(demo_path), "reports", "stats", "--fiscal-year", "2022", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["fiscal_year"] == 2022 and data["activities"] == 22
@@ -95,12 +82,12 @@ def test_reports_stats_json_and_xlsx(demo_db: Path, tmp_path: Path) -> None:
     assert sum(m["events"] for m in data["months"]) == data["event_dates"]
     assert sum(k["activities"] for k in data["by_kind"]) == 22
     out = tmp_path / "stats.xlsx"
-    done = run("--db", str(demo_db), "reports", "stats", "--fiscal-year", "2022", "-o", str(out))
+    done = run("--db", str(demo_path), "reports", "stats", "--fiscal-year", "2022", "-o", str(out))
     assert done.returncode == 0, done.stderr
     summary = dict(load_workbook(out)["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Activities"] == 22 and summary["Participants"] == data["participants"]
-    stats = ("--db", str(demo_db), "reports", "stats", "--fiscal-year", "2022")
+    stats = ("--db", str(demo_path), "reports", "stats", "--fiscal-year", "2022")
     wrong = run(*stats, "-o", str(tmp_path / "stats.csv"))
     assert wrong.returncode == 1 and ".xlsx" in wrong.stderr
-    plain = run("--db", str(demo_db), "reports", "stats", "--fiscal-year", "2022")
+    plain = run("--db", str(demo_path), "reports", "stats", "--fiscal-year", "2022")
     assert plain.returncode == 0 and "Activities: 22" in plain.stdout

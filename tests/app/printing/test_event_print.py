@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,18 +23,6 @@ from db.models import TakeOutLog
 
 EIGHTEEN = "まちづくり講座 第18講"
 TITLE = "「私もやりたい!」共感からつながる仲間づくりとまちづくり"
-
-
-@pytest.fixture
-def demo_path(demo_file: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo database, closed (the command line opens it itself)."""
-    path = tmp_path / "demo-cli.sqlite"
-    shutil.copy2(demo_file, path)
-    for suffix in ("-wal", "-shm"):
-        extra = demo_file.with_name(demo_file.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, tmp_path / (path.name + suffix))
-    return path
 
 
 @contextmanager

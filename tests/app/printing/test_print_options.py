@@ -3,7 +3,6 @@ system locale), name-tag printer offset, test outline and blank tags, blank visi
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,14 +12,6 @@ from app import cli
 from app.core import i18n
 from tests.app.printing.pdfcheck import page_texts, reader, rules
 from tests.app.printing.test_event_print import EIGHTEEN
-
-
-@pytest.fixture
-def demo_path(demo_file: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo database, closed (the command line opens it itself)."""
-    path = tmp_path / "demo-cli.sqlite"
-    shutil.copy2(demo_file, path)
-    return path
 
 
 @pytest.fixture
