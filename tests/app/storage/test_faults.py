@@ -371,7 +371,9 @@ def test_export_write_error_injected(
 
 
 def test_restore_on_a_full_disk_keeps_the_current_data(tmp_path: Path) -> None:
-    with tiny_disk(tmp_path / "small", "1m") as folder:
+    # Room for the database and its WAL (with every table of the current schema), not for
+    # the backup beside it.
+    with tiny_disk(tmp_path / "small", "2m") as folder:
         path = folder / "c.sqlite"
         db = open_database(path, create=True)
         ctx = Context(db)
@@ -384,10 +386,11 @@ def test_restore_on_a_full_disk_keeps_the_current_data(tmp_path: Path) -> None:
         set_up_chapter(sctx, "y")
         with src.engine.connect() as conn:
             conn.exec_driver_sql("CREATE TABLE pad(x)")
-            conn.exec_driver_sql("INSERT INTO pad VALUES (randomblob(1200000))")
+            conn.exec_driver_sql("INSERT INTO pad VALUES (randomblob(2400000))")
             conn.commit()
         saved = backup.backup_to(sctx, tmp_path / "saved.sqlite")
         src.close()
+        assert not path.with_name(path.name + "-wal").exists()  # checkpointed on close
         before = path.read_bytes()
         with pytest.raises(UserError, match="The current data was left as it was"):
             backup.restore(path, saved)
