@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -317,6 +318,16 @@ def walk(
     shots: list[Shot] = []
 
     def record(name: str, kind: str, widget: QWidget) -> None:
+        # A page or dialog that loads in the background is pictured once its rows are in
+        # and laid out, as a person sees it a moment after it opens.
+        from ui.operations import background_work
+
+        work = background_work()
+        for _round in range(200):
+            QCoreApplication.processEvents()
+            if not work.working and not work.unsettled:
+                break
+            time.sleep(0.01)
         for _round in range(3):
             QCoreApplication.processEvents()
         if name == "pdf_preview":

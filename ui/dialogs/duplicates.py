@@ -8,7 +8,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -22,6 +21,7 @@ from app.roster.likeness import MEMBER, CandidatePair, PersonView
 from ui.dialogs.base import BaseDialog, confirm
 from ui.models.event_table import Column, RowTableModel
 from ui.operations import Operation
+from ui.tables import TableFit
 
 if TYPE_CHECKING:
     from app.core.context import Context
@@ -36,7 +36,7 @@ def _side(p: PersonView) -> str:
 
 
 COLUMNS: list[Column[CandidatePair]] = [
-    Column(lambda: _("Likeness"), lambda r: str(r.score), numeric=True),
+    Column(lambda: _("Score"), lambda r: str(r.score), numeric=True),
     Column(lambda: _("Keep"), lambda r: _side(r.first)),
     Column(lambda: _("Reading"), lambda r: r.first.reading),
     Column(lambda: _("Merge into it"), lambda r: _side(r.second)),
@@ -60,8 +60,10 @@ class DuplicatesDialog(BaseDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The reasons take the spare width; at large text the readings go before it scrolls.
+        self.fit = TableFit(self.table, stretch=5, secondary=(4, 2))
+        # Wide enough for both names and the reasons whatever size was remembered.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("あ") * 36)
         self.count = QLabel("")
         self.count.setWordWrap(True)
         self.merge_button = QPushButton(_("Make these two one person…"))
@@ -102,6 +104,7 @@ class DuplicatesDialog(BaseDialog):
 
     def _show(self, rows: list[CandidatePair]) -> None:
         self.model.set_rows(rows)
+        self.fit.relayout()  # now, not on the next turn of the event loop: never wider
         self.count.setText(
             _("{count} pairs to check.").format(count=len(rows))
             if rows
