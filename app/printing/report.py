@@ -49,10 +49,8 @@ from app.printing.report_parts import (
     GREEN,
     MARGIN,
     ORANGE,
-    PAGE,
     PALE,
     UNKNOWN,
-    WIDTH,
     _activities,
     _activity,
     _band,
@@ -94,20 +92,22 @@ def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
     running = doc.guard.text(f"{r.fiscal_year_label} {_('Community-building activity report')}")
     scope = doc.guard.text(doc.scope)
 
+    width, height = doc.page
+
     def draw(canvas: Canvas, page: int, count: int) -> None:
         canvas.saveState()
         canvas.setFillColor(BLACK)
         if page > 1:
             canvas.setFont(PGOTHIC, 10)
-            canvas.drawString(MARGIN, PAGE[1] - MARGIN + 4 * mm, running)
-            canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4 * mm, scope)
+            canvas.drawString(MARGIN, height - MARGIN + 4 * mm, running)
+            canvas.drawRightString(width - MARGIN, height - MARGIN + 4 * mm, scope)
             canvas.setStrokeColor(ACCENT)
             canvas.setLineWidth(0.8)
             canvas.line(
-                MARGIN, PAGE[1] - MARGIN + 2.5 * mm, PAGE[0] - MARGIN, PAGE[1] - MARGIN + 2.5 * mm
+                MARGIN, height - MARGIN + 2.5 * mm, width - MARGIN, height - MARGIN + 2.5 * mm
             )
         canvas.setFont(GOTHIC_BOLD, 12)
-        canvas.drawCentredString(PAGE[0] / 2, MARGIN - 8 * mm, f"{page} / {count}")
+        canvas.drawCentredString(width / 2, MARGIN - 8 * mm, f"{page} / {count}")
         canvas.restoreState()
 
     return draw
@@ -117,10 +117,11 @@ def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
 COMPACT_ACTIVITIES = 4
 
 
-def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult:
-    """The report as an A4 PDF, written atomically to `out` (or returned as bytes)."""
+def render_annual_report(report: AnnualReport, out: Path | None, paper: str = "A4") -> RenderResult:
+    """The report as a PDF on `paper` ("A4" or "B5"), written atomically to `out` (or returned
+    as bytes)."""
     register_fonts()
-    doc = _Doc(report)
+    doc = _Doc(report, paper)
     story: list[Flowable] = []
     story += _cover(doc)
     # A short report (one chapter, a handful of activities) runs on instead of giving the
@@ -144,7 +145,7 @@ def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
-        pagesize=PAGE,
+        pagesize=doc.page,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 2 * mm,
@@ -174,10 +175,11 @@ def print_annual_report(
     group_by: str = GROUP_BY_MONTH,
     chapter: str | None = None,
     today: date | None = None,
+    paper: str = "A4",
 ) -> RenderResult:
-    """Gather the fiscal year's report and print it to `out`."""
+    """Gather the fiscal year's report and print it to `out` on `paper` ("A4" or "B5")."""
     report = annual_report(ctx, fy, group_by, chapter, today)
-    return render_annual_report(report, out)
+    return render_annual_report(report, out, paper)
 
 
 __all__ = [
@@ -193,11 +195,9 @@ __all__ = [
     "MARGIN",
     "NO_THEME",
     "ORANGE",
-    "PAGE",
     "PALE",
     "ReportStats",
     "UNKNOWN",
-    "WIDTH",
     "_Doc",
     "_PLAIN_TITLE_KINDS",
     "_activities",

@@ -21,14 +21,15 @@ from reportlab.platypus import (
 from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
+    page_size,
 )
 from app.printing.fonts import GOTHIC, PGOTHIC, PGOTHIC_BOLD
 from app.printing.report_parts import (
     BLUE,
     CHART_PT,
     GREEN,
+    MARGIN,
     ORANGE,
-    WIDTH,
     _band,
     _count_or_unknown,
     _Doc,
@@ -86,7 +87,7 @@ def month_bar_chart(
     title: str,
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[int], Any]],
-    width: float = WIDTH,
+    width: float,
     height: float = 62 * mm,
 ) -> Drawing:
     """Bars per month (one or two series side by side), values printed over the bars."""
@@ -143,8 +144,8 @@ def horizontal_bar_chart(
     title: str,
     labels: Sequence[str],
     values: Sequence[int],
-    colour: Any = BLUE,
-    width: float = WIDTH,
+    colour: Any,
+    width: float,
 ) -> Drawing:
     """One bar per kind or theme, longest first, its label on the left."""
     row_h = 20.0
@@ -192,8 +193,16 @@ def horizontal_bar_chart(
     return drawing
 
 
-def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[Drawing]:
-    """Every chart of the statistics page, in print order; `text` checks each label."""
+def stats_charts(
+    stats: ReportStats,
+    text: Callable[[str], str] = str,
+    width: float | None = None,
+    month_height: float = 62 * mm,
+) -> list[Drawing]:
+    """Every chart of the statistics page, in print order, `width` wide (the body of an A4
+    page unless told); `text` checks each label."""
+    if width is None:
+        width = page_size("A4")[0] - 2 * MARGIN
     months = [text(m.short_label) for m in stats.months]
     themed = [t for t in stats.by_theme if t.key != NO_THEME]
     # A chart of nothing is left out: an empty axis reads like a printing fault.
@@ -204,6 +213,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 _("Events held per month"),
                 months,
                 [(_("Events held"), [m.events for m in stats.months], BLUE)],
+                width,
+                month_height,
             )
         )
     if stats.participants:
@@ -212,6 +223,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 _("Participants per month"),
                 months,
                 [(_("Participants"), [m.participants for m in stats.months], ORANGE)],
+                width,
+                month_height,
             )
         )
     if stats.by_kind:
@@ -221,6 +234,7 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 [text(k.label) for k in stats.by_kind],
                 [k.activities for k in stats.by_kind],
                 BLUE,
+                width,
             )
         )
     if themed:
@@ -230,6 +244,7 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 [text(t.label) for t in themed],
                 [t.activities for t in themed],
                 GREEN,
+                width,
             )
         )
     if stats.visits or stats.follow_ups:
@@ -241,6 +256,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                     (_("Visits and calls"), [m.visits for m in stats.months], BLUE),
                     (_("Follow-ups opened"), [m.follow_ups for m in stats.months], ORANGE),
                 ],
+                width,
+                month_height,
             )
         )
     if stats.members_joined or stats.members_retired:
@@ -252,6 +269,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                     (_("New members"), [m.members_joined for m in stats.months], GREEN),
                     (_("Members left"), [m.members_retired for m in stats.months], ORANGE),
                 ],
+                width,
+                month_height,
             )
         )
     return charts
@@ -260,7 +279,7 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
 def _statistics(doc: _Doc) -> list[Flowable]:
     s = doc.report.stats
     story: list[Flowable] = [_band(doc, _("Statistics")), Spacer(1, 4 * mm)]
-    for chart in stats_charts(s, doc.guard.text):
+    for chart in stats_charts(s, doc.guard.text, doc.width, 62 * mm * doc.scale):
         story += [KeepTogether([chart, Spacer(1, 6 * mm)])]
     header = [
         _("Month"),
@@ -302,8 +321,8 @@ def _statistics(doc: _Doc) -> list[Flowable]:
             s.members_retired,
         ]
     )
-    first = WIDTH * 0.19
-    rest = (WIDTH - first) / 6
+    first = doc.width * 0.19
+    rest = (doc.width - first) / 6
     story.append(
         KeepTogether(
             [

@@ -24,6 +24,7 @@ from app.printing.common import (
     BODY_PT,
     WHITE,
     fiscal_year_label,
+    page_size,
     style,
     table_style,
 )
@@ -33,9 +34,7 @@ from app.reports.common import CITY_WIDE, GROUP_BY_MONTH, NO_THEME, day_label
 from app.reports.results import ActivityRow, AnnualReport, CountLine
 from app.reports.statistics import percent
 
-PAGE = (595.2756, 841.8898)  # A4 portrait
 MARGIN = 15 * mm
-WIDTH = PAGE[0] - 2 * MARGIN
 ACCENT = colors.HexColor("#1F4E79")
 # Okabe-Ito colours: told apart with colour-blindness and still distinct on a grey copier.
 BLUE = colors.HexColor("#0072B2")
@@ -173,8 +172,14 @@ def _count_or_unknown(count: int, rows: Sequence[ActivityRow]) -> str:
 class _Doc:
     """What one report document needs while it is built."""
 
-    def __init__(self, report: AnnualReport) -> None:
+    def __init__(self, report: AnnualReport, paper: str = "A4") -> None:
         self.report = report
+        # The paper rides on the document, not on the module: reports render on worker threads.
+        self.page = page_size(paper)
+        self.width = self.page[0] - 2 * MARGIN
+        # Page breaks and chart heights are tuned on A4; a smaller sheet scales them by its
+        # body height, so A4 stays exactly as it was.
+        self.scale = (self.page[1] - 2 * MARGIN) / (page_size("A4")[1] - 2 * MARGIN)
         self.guard = TextGuard(PGOTHIC)
         self.scope = scope_text(report)
         self.rows = _rows(report)
@@ -189,7 +194,7 @@ class _Doc:
 def _band(doc: _Doc, text: str, size: float = 16.0) -> Flowable:
     """A section heading: white on the accent colour, the full width."""
     cell = paragraph(doc.m(text), style("band", size, bold=True, color=WHITE))
-    table = Table([[cell]], colWidths=[WIDTH])
+    table = Table([[cell]], colWidths=[doc.width])
     table.setStyle(
         table_style(
             [
@@ -206,7 +211,7 @@ def _band(doc: _Doc, text: str, size: float = 16.0) -> Flowable:
 def _sub_band(doc: _Doc, text: str) -> Flowable:
     """A group heading (a month, a chapter): accent text over a rule."""
     cell = paragraph(doc.m(text), style("group", 15, bold=True, color=ACCENT))
-    table = Table([[cell]], colWidths=[WIDTH])
+    table = Table([[cell]], colWidths=[doc.width])
     table.setStyle(
         table_style(
             [
@@ -286,7 +291,7 @@ def _cover(doc: _Doc) -> list[Flowable]:
     title = doc.guard.text(_("Community-building activity report"))
     # One line if it can: a title broken in two pushes the cover onto a second page.
     title_pt = next(
-        (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= WIDTH), 22
+        (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= doc.width), 22
     )
     story: list[Flowable] = [
         doc.p(doc.scope, 18, bold=True, align=TA_CENTER, color=ACCENT),
@@ -309,7 +314,7 @@ def _cover(doc: _Doc) -> list[Flowable]:
         [_cell(doc, label, 14), _cell(doc, value, 16, bold=True, align=TA_RIGHT)]
         for label, value in _figures(doc)
     ]
-    table = Table(rows, colWidths=[WIDTH * 0.62, WIDTH * 0.38])
+    table = Table(rows, colWidths=[doc.width * 0.62, doc.width * 0.38])
     table.setStyle(
         table_style(
             [
@@ -369,7 +374,7 @@ def _themes(doc: _Doc) -> list[Flowable]:
     story.append(
         _grid(
             rows,
-            [WIDTH * 0.40, WIDTH * 0.16, WIDTH * 0.19, WIDTH * 0.25],
+            [doc.width * 0.40, doc.width * 0.16, doc.width * 0.19, doc.width * 0.25],
             total_row=bool(r.quantity_text),
         )
     )
@@ -408,7 +413,7 @@ def _activity(doc: _Doc, row: ActivityRow) -> Flowable:
         facts.append(_("(planned)"))
     if facts:
         parts.append(doc.p("\u3000".join(facts), BODY_PT, color=colors.HexColor("#333333")))
-    card = Table([[parts]], colWidths=[WIDTH])
+    card = Table([[parts]], colWidths=[doc.width])
     card.setStyle(
         table_style(
             [
@@ -468,7 +473,11 @@ def _connections(doc: _Doc) -> list[Flowable]:
             ]
         )
     story.append(
-        _grid(rows, [WIDTH * 0.28, WIDTH * 0.16, WIDTH * 0.21, WIDTH * 0.35], numeric_from=99)
+        _grid(
+            rows,
+            [doc.width * 0.28, doc.width * 0.16, doc.width * 0.21, doc.width * 0.35],
+            numeric_from=99,
+        )
     )
     return story
 
@@ -506,5 +515,5 @@ def _watch(doc: _Doc) -> list[Flowable]:
     rows.append(
         [_cell(doc, _("Follow-ups still open at year end")), f"{w.follow_ups_open_at_year_end:,}"]
     )
-    story.append(_grid(rows, [WIDTH * 0.7, WIDTH * 0.3]))
+    story.append(_grid(rows, [doc.width * 0.7, doc.width * 0.3]))
     return story
