@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -87,18 +88,33 @@ from app.reports.statistics import percent
 # --- the document ---------------------------------------------------------------------------------
 
 
+def _header_pt(running: str, scope: str, room: float) -> float:
+    """The running header's size: 10 pt, smaller where the title and the scope would otherwise
+    run into each other (English on B5, or A4 with a long name)."""
+    for pt in (10.0, 9.5, 9.0, 8.5, 8.0):
+        if stringWidth(running, PGOTHIC, pt) + stringWidth(scope, PGOTHIC, pt) + 6 * mm <= room:
+            return pt
+    return 8.0
+
+
 def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
     r = doc.report
     running = doc.guard.text(f"{r.fiscal_year_label} {_('Community-building activity report')}")
     scope = doc.guard.text(doc.scope)
-
     width, height = doc.page
+    header_pt = _header_pt(running, scope, width - 2 * MARGIN)
+    room = width - 2 * MARGIN - stringWidth(running, PGOTHIC, header_pt) - 6 * mm
+    if stringWidth(scope, PGOTHIC, header_pt) > room:
+        # Even at 8 pt they meet: the scope gives way, cut short with an ellipsis.
+        while scope and stringWidth(scope + "…", PGOTHIC, header_pt) > room:
+            scope = scope[:-1]
+        scope += "…"
 
     def draw(canvas: Canvas, page: int, count: int) -> None:
         canvas.saveState()
         canvas.setFillColor(BLACK)
         if page > 1:
-            canvas.setFont(PGOTHIC, 10)
+            canvas.setFont(PGOTHIC, header_pt)
             canvas.drawString(MARGIN, height - MARGIN + 4 * mm, running)
             canvas.drawRightString(width - MARGIN, height - MARGIN + 4 * mm, scope)
             canvas.setStrokeColor(ACCENT)
@@ -111,6 +127,19 @@ def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
         canvas.restoreState()
 
     return draw
+
+
+class _CoverBreak(CondPageBreak):
+    """A page break straight after a cover that fits its page; where the cover's themes ran
+    over onto the next page (a small sheet, English), the activities follow them there
+    instead of leaving that page mostly blank."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._doctemplateAttr("page") == 1:
+            return availWidth, availHeight - 1e-8  # what PageBreak does: use up the frame
+        if availHeight < self.height:
+            return super().wrap(availWidth, availHeight)
+        return 0, min(6 * mm, availHeight)  # running on: a gap below the themes
 
 
 # Up to this many activities the report is "short" and runs on without forced page breaks.
@@ -127,7 +156,7 @@ def render_annual_report(report: AnnualReport, out: Path | None, paper: str = "A
     # A short report (one chapter, a handful of activities) runs on instead of giving the
     # cover and the statistics pages of their own, mostly blank.
     compact = len(doc.rows) <= COMPACT_ACTIVITIES
-    story.append(CondPageBreak(90 * mm) if compact else PageBreak())
+    story.append(CondPageBreak(90 * mm) if compact else _CoverBreak(90 * mm))
     if compact:
         story.append(Spacer(1, 6 * mm))
     story += _activities(doc)

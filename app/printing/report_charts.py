@@ -21,6 +21,7 @@ from reportlab.platypus import (
 from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
+    BODY_PT,
     page_size,
 )
 from app.printing.fonts import GOTHIC, PGOTHIC, PGOTHIC_BOLD
@@ -146,9 +147,9 @@ def horizontal_bar_chart(
     values: Sequence[int],
     colour: Any,
     width: float,
+    row_h: float = 20.0,
 ) -> Drawing:
     """One bar per kind or theme, longest first, its label on the left."""
-    row_h = 20.0
     height = 36 + row_h * max(1, len(labels)) + 16
     drawing = _drawing(width, height)
     _title(drawing, title, height - 14)
@@ -198,9 +199,11 @@ def stats_charts(
     text: Callable[[str], str] = str,
     width: float | None = None,
     month_height: float = 62 * mm,
+    row_h: float = 20.0,
 ) -> list[Drawing]:
     """Every chart of the statistics page, in print order, `width` wide (the body of an A4
-    page unless told); `text` checks each label."""
+    page unless told), the month charts `month_height` high and the bar charts `row_h` a
+    bar; `text` checks each label."""
     if width is None:
         width = page_size("A4")[0] - 2 * MARGIN
     months = [text(m.short_label) for m in stats.months]
@@ -235,6 +238,7 @@ def stats_charts(
                 [k.activities for k in stats.by_kind],
                 BLUE,
                 width,
+                row_h,
             )
         )
     if themed:
@@ -245,6 +249,7 @@ def stats_charts(
                 [t.activities for t in themed],
                 GREEN,
                 width,
+                row_h,
             )
         )
     if stats.visits or stats.follow_ups:
@@ -279,7 +284,9 @@ def stats_charts(
 def _statistics(doc: _Doc) -> list[Flowable]:
     s = doc.report.stats
     story: list[Flowable] = [_band(doc, _("Statistics")), Spacer(1, 4 * mm)]
-    for chart in stats_charts(s, doc.guard.text, doc.width, 62 * mm * doc.scale):
+    # A smaller sheet draws its charts lower too (A4's scale is 1), the labels still 12 pt.
+    charts = stats_charts(s, doc.guard.text, doc.width, 62 * mm * doc.scale, 20.0 * doc.scale)
+    for chart in charts:
         story += [KeepTogether([chart, Spacer(1, 6 * mm)])]
     header = [
         _("Month"),
@@ -321,7 +328,9 @@ def _statistics(doc: _Doc) -> list[Flowable]:
             s.members_retired,
         ]
     )
-    first = doc.width * 0.19
+    # The month column holds 2022年10月 whole on B5 too, never across the column rule.
+    widest = max((stringWidth(str(row[0]), PGOTHIC, BODY_PT) for row in rows[1:]), default=0.0)
+    first = max(doc.width * 0.19, widest + 14)
     rest = (doc.width - first) / 6
     story.append(
         KeepTogether(

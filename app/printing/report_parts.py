@@ -291,14 +291,22 @@ def _cover(doc: _Doc) -> list[Flowable]:
     title = doc.guard.text(_("Community-building activity report"))
     # One line if it can: a title broken in two pushes the cover onto a second page.
     title_pt = next(
-        (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= doc.width), 22
+        (
+            pt
+            for pt in (28, 26, 24, 22, 20, 18)
+            if stringWidth(title, PGOTHIC_BOLD, pt) <= doc.width
+        ),
+        22,
     )
+    # A smaller sheet closes the cover's gaps (A4's scale is 1) so the themes stay on it.
+    k = doc.scale
+    year_pt = 36.0 if k >= 1 else 32.0
     story: list[Flowable] = [
         doc.p(doc.scope, 18, bold=True, align=TA_CENTER, color=ACCENT),
-        Spacer(1, 5 * mm),
-        doc.p(r.fiscal_year_label, 36, bold=True, align=TA_CENTER, leading=44),
+        Spacer(1, 5 * mm * k),
+        doc.p(r.fiscal_year_label, year_pt, bold=True, align=TA_CENTER, leading=year_pt * 44 / 36),
         doc.p(title, title_pt, bold=True, align=TA_CENTER, leading=title_pt * 1.3),
-        Spacer(1, 2 * mm),
+        Spacer(1, 2 * mm * k),
         doc.p(
             _("{label}: {first} to {last}").format(
                 label=fiscal_year_label(r.fiscal_year),
@@ -308,13 +316,17 @@ def _cover(doc: _Doc) -> list[Flowable]:
             13,
             align=TA_CENTER,
         ),
-        Spacer(1, 6 * mm),
+        Spacer(1, 6 * mm * k),
     ]
+    figures = _figures(doc)
     rows = [
         [_cell(doc, label, 14), _cell(doc, value, 16, bold=True, align=TA_RIGHT)]
-        for label, value in _figures(doc)
+        for label, value in figures
     ]
-    table = Table(rows, colWidths=[doc.width * 0.62, doc.width * 0.38])
+    # A figure stays on one line (「15 organisations」 on B5): its column widens for it.
+    widest = max((stringWidth(v, PGOTHIC_BOLD, 16) for _label, v in figures), default=0.0)
+    value_w = min(doc.width * 0.5, max(doc.width * 0.38, widest + 24))
+    table = Table(rows, colWidths=[doc.width - value_w, value_w])
     table.setStyle(
         table_style(
             [
@@ -322,14 +334,14 @@ def _cover(doc: _Doc) -> list[Flowable]:
                 ("LINEBELOW", (0, 0), (-1, -2), 0.5, colors.HexColor("#B0C4DE")),
                 ("BACKGROUND", (0, 0), (-1, -1), PALE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 3 * k),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * k),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ]
         )
     )
-    story += [table, Spacer(1, 3 * mm)]
+    story += [table, Spacer(1, 3 * mm * k)]
     notes = [_("This report holds no personal data: watch-over and members appear only as counts.")]
     if r.any_estimated:
         notes.append(
@@ -337,7 +349,7 @@ def _cover(doc: _Doc) -> list[Flowable]:
         )
     # The notes above the themes: a long list of themes may run on, the notes never strand.
     story += [doc.p("※" + n, BODY_PT) for n in notes]
-    story.append(Spacer(1, 5 * mm))
+    story.append(Spacer(1, 5 * mm * doc.scale))
     story += _themes(doc)
     return story
 
