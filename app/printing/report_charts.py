@@ -32,10 +32,12 @@ from app.printing.report_parts import (
     MARGIN,
     ORANGE,
     _band,
+    _columns,
     _count_or_unknown,
     _Doc,
     _grid,
     _head,
+    _header_need,
     _sub_band,
 )
 from app.reports.common import NO_THEME
@@ -297,7 +299,7 @@ def _statistics(doc: _Doc) -> list[Flowable]:
         _("New members"),
         _("Members left"),
     ]
-    rows: list[list[Any]] = [_head(doc, header)]
+    rows: list[list[Any]] = [header]
     for m in s.months:
         rows.append(
             [
@@ -332,12 +334,15 @@ def _statistics(doc: _Doc) -> list[Flowable]:
     widest = max((stringWidth(str(row[0]), PGOTHIC, BODY_PT) for row in rows[1:]), default=0.0)
     first = max(doc.width * 0.19, widest + 14)
     rest = (doc.width - first) / 6
+    shares = [first / doc.width] + [rest / doc.width] * 6
+    widths = _columns(doc.width, shares, [first] + [_header_need(t) for t in header[1:]])
+    rows[0] = _head(doc, header, widths)
     story.append(
         KeepTogether(
             [
                 _sub_band(doc, _("Month by month")),
                 Spacer(1, 3 * mm),
-                _grid(rows, [first] + [rest] * 6, total_row=True),
+                _grid(rows, widths, total_row=True),
             ]
         )
     )

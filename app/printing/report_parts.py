@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -244,6 +245,12 @@ def _grid(
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
+    for col, cell in enumerate(rows[0] if rows else []):
+        if getattr(cell, "tight", False):
+            commands += [
+                ("LEFTPADDING", (col, 0), (col, 0), TIGHT_PAD),
+                ("RIGHTPADDING", (col, 0), (col, 0), TIGHT_PAD),
+            ]
     if total_row:
         commands += [
             ("FONTNAME", (0, -1), (-1, -1), PGOTHIC_BOLD),
@@ -257,9 +264,88 @@ def _cell(doc: _Doc, text: str, size: float = BODY_PT, **kw: Any) -> Flowable:
     return paragraph(doc.m(text), style(f"cell{size}{kw}", size, **kw))
 
 
-def _head(doc: _Doc, labels: Sequence[str]) -> list[Flowable]:
-    """Header cells that wrap inside their column instead of running over the next."""
-    return [_cell(doc, label, bold=True) for label in labels]
+# A table cell's padding each side (ReportLab's default), and a header's when it is tight.
+CELL_PAD = 6.0
+TIGHT_PAD = 3.0
+_WORDS = re.compile(r"[^\s-]*-|[^\s-]+")  # "Follow-ups" -> "Follow-", "ups"
+
+
+def _english(text: str) -> bool:
+    """Whether `text` is written without kana or kanji (so breaks only between words)."""
+    return bool(text.strip()) and all(ord(ch) < 0x2E80 for ch in text)
+
+
+def _longest_word(text: str, font: str, size: float = BODY_PT) -> float:
+    """The widest word of English `text`; 0 for Japanese, which may break between any two
+    characters."""
+    if not _english(text):
+        return 0.0
+    return max((stringWidth(word, font, size) for word in _WORDS.findall(text)), default=0.0)
+
+
+def _word_lines(text: str, font: str, size: float, room: float) -> list[str]:
+    """`text` broken at spaces and after hyphens into lines `room` wide: the CJK wrapping of
+    every paragraph would otherwise fill a line up to the last letter that fits, cutting an
+    English word (「Compa / ny」) although it fits a line of its own."""
+    lines: list[str] = []
+    for piece in _WORDS.findall(text):
+        joiner = "" if lines and lines[-1].endswith("-") else " "
+        if lines and stringWidth(lines[-1] + joiner + piece, font, size) <= room:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _wrapped_cell(
+    doc: _Doc, text: str, width: float, bold: bool = False, pad: float = CELL_PAD
+) -> Flowable:
+    """A 12 pt cell of a column `width` wide: English broken between words, Japanese as ever."""
+    if not _english(text):
+        return _cell(doc, text, bold=bold)
+    font = PGOTHIC_BOLD if bold else PGOTHIC
+    lines = _word_lines(text, font, BODY_PT, width - 2 * pad)
+    markup = "<br/>".join(doc.m(line) for line in lines)
+    return paragraph(markup, style(f"cell{BODY_PT}{bold}", BODY_PT, bold=bold))
+
+
+def _columns(total: float, shares: Sequence[float], needs: Sequence[float]) -> list[float]:
+    """Column widths by `shares` of `total`; a column narrower than it `needs` (its longest
+    English word) takes the difference from the columns with room to spare. Where nothing
+    needs more (Japanese, A4) the widths are the shares exactly."""
+    widths = [total * share for share in shares]
+    short = sum(max(0.0, need - w) for need, w in zip(needs, widths, strict=True))
+    spare = sum(max(0.0, w - need) for need, w in zip(needs, widths, strict=True))
+    if short <= 0 or spare < short:
+        return widths
+    return [
+        need if need >= w else w - (w - need) * short / spare
+        for need, w in zip(needs, widths, strict=True)
+    ]
+
+
+def _header_need(label: str) -> float:
+    """The narrowest column a header label fits without cutting a word (tight padding)."""
+    return _longest_word(label, PGOTHIC_BOLD) + 2 * TIGHT_PAD
+
+
+def _head(
+    doc: _Doc, labels: Sequence[str], widths: Sequence[float] | None = None
+) -> list[Flowable]:
+    """Header cells that wrap inside their column instead of running over the next; given the
+    columns' widths, English labels break between words, and one whose word would not fit
+    the usual padding (「members」) gets less padding instead of being cut mid-word."""
+    if widths is None:
+        return [_cell(doc, label, bold=True) for label in labels]
+    cells = []
+    for label, width in zip(labels, widths, strict=True):
+        if _longest_word(label, PGOTHIC_BOLD) <= width - 2 * CELL_PAD:
+            cells.append(_wrapped_cell(doc, label, width, bold=True))
+            continue
+        cell = _wrapped_cell(doc, label, width, bold=True, pad=TIGHT_PAD)
+        cell.tight = True  # read by _grid: this header cell's padding is TIGHT_PAD
+        cells.append(cell)
+    return cells
 
 
 # --- cover --------------------------------------------------------------------------------------
@@ -359,9 +445,9 @@ def _themes(doc: _Doc) -> list[Flowable]:
     story: list[Flowable] = [_band(doc, _("Themes of the year"), 15), Spacer(1, 3 * mm)]
     if not r.themes:
         return [*story, doc.p(_("No theme was recorded for this year's activities."))]
-    rows: list[list[Any]] = [
-        _head(doc, [_("Theme"), _("Activities"), _("Participants"), _("Drives and donations")])
-    ]
+    labels = [_("Theme"), _("Activities"), _("Participants"), _("Drives and donations")]
+    widths = _columns(doc.width, (0.40, 0.16, 0.19, 0.25), [_header_need(t) for t in labels])
+    rows: list[list[Any]] = [_head(doc, labels, widths)]
     for t in r.themes:
         rows.append(
             [
@@ -383,13 +469,7 @@ def _themes(doc: _Doc) -> list[Flowable]:
                 r.quantity_text,
             ]
         )
-    story.append(
-        _grid(
-            rows,
-            [doc.width * 0.40, doc.width * 0.16, doc.width * 0.19, doc.width * 0.25],
-            total_row=bool(r.quantity_text),
-        )
-    )
+    story.append(_grid(rows, widths, total_row=bool(r.quantity_text)))
     return story
 
 
@@ -471,26 +551,29 @@ def _connections(doc: _Doc) -> list[Flowable]:
     ]
     if not r.connections:
         return [*story, doc.p(_("No new organisation this year."))]
-    rows: list[list[Any]] = [
-        _head(doc, [_("Organisation"), _("Kind"), _("Together as"), _("First activity")])
-    ]
     sep = "、" if _ja() else ", "
+    labels = [_("Organisation"), _("Kind"), _("Together as"), _("First activity")]
+    # A kind or role in English keeps its words whole (「federation」, 「organisation」).
+    kinds = [_longest_word(c.kind_label, PGOTHIC) + 2 * CELL_PAD for c in r.connections]
+    roles = [_longest_word(sep.join(c.roles), PGOTHIC) + 2 * CELL_PAD for c in r.connections]
+    needs = [
+        _header_need(labels[0]),
+        max([_header_need(labels[1]), *kinds]),
+        max([_header_need(labels[2]), *roles]),
+        _header_need(labels[3]),
+    ]
+    widths = _columns(doc.width, (0.28, 0.16, 0.21, 0.35), needs)
+    rows: list[list[Any]] = [_head(doc, labels, widths)]
     for c in r.connections:
         rows.append(
             [
                 _cell(doc, c.organisation, bold=True),
-                _cell(doc, c.kind_label or "—"),
-                _cell(doc, sep.join(c.roles)),
+                _wrapped_cell(doc, c.kind_label or "—", widths[1]),
+                _wrapped_cell(doc, sep.join(c.roles), widths[2]),
                 _cell(doc, f"{c.first_activity}（{day_label(c.first_date)}）"),
             ]
         )
-    story.append(
-        _grid(
-            rows,
-            [doc.width * 0.28, doc.width * 0.16, doc.width * 0.21, doc.width * 0.35],
-            numeric_from=99,
-        )
-    )
+    story.append(_grid(rows, widths, numeric_from=99))
     return story
 
 
