@@ -339,7 +339,13 @@ def _head(
         return [_cell(doc, label, bold=True) for label in labels]
     cells = []
     for label, width in zip(labels, widths, strict=True):
-        if _longest_word(label, PGOTHIC_BOLD) <= width - 2 * CELL_PAD:
+        # English needs its longest word whole; a short Japanese label (開催回数 on B5) is
+        # kept on one line by the tight padding too, a longer one wraps as ever.
+        if _english(label):
+            need = _longest_word(label, PGOTHIC_BOLD)
+        else:
+            need = stringWidth(label, PGOTHIC_BOLD, BODY_PT)
+        if need <= width - 2 * CELL_PAD or (not _english(label) and need > width - 2 * TIGHT_PAD):
             cells.append(_wrapped_cell(doc, label, width, bold=True))
             continue
         cell = _wrapped_cell(doc, label, width, bold=True, pad=TIGHT_PAD)
