@@ -21,7 +21,7 @@ from app.reports.common import GROUP_BY_MONTH, GROUP_CHOICES
 def register(sub: Any) -> None:
     """Add `print annual-report` and `reports stats`."""
     psub = print_subparsers(sub)
-    p = psub.add_parser("annual-report", help=_("the fiscal year's activity report (A4 PDF)"))
+    p = psub.add_parser("annual-report", help=_("the fiscal year's activity report (A4 or B5 PDF)"))
     p.add_argument("--fiscal-year", type=argtypes.fiscal_year, required=True, metavar="Y")
     p.add_argument("-o", "--output", type=argtypes.path, required=True, metavar="FILE.pdf")
     p.add_argument(
@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--chapter", type=argtypes.text, default="", metavar="NAME", help=_("only this chapter")
     )
+    p.add_argument("--paper", default="A4", choices=["A4", "B5"])
     p.set_defaults(handler=cmd_print_annual_report)
 
     r = sub.add_parser("reports", help=_("figures of a fiscal year"))
@@ -57,7 +58,8 @@ def _check_output(out: Path, suffix: str) -> None:
 
 
 def cmd_print_annual_report(args: argparse.Namespace) -> int:
-    """print annual-report --fiscal-year Y -o FILE.pdf [--by month|chapter] [--chapter NAME]"""
+    """print annual-report --fiscal-year Y -o FILE.pdf [--by month|chapter] [--chapter NAME]
+    [--paper A4|B5]"""
     from app.printing.report import print_annual_report
 
     out: Path = args.output
@@ -65,7 +67,7 @@ def cmd_print_annual_report(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         use_print_language(ctx)
         outcome = print_annual_report(
-            ctx, args.fiscal_year, out, args.by, args.chapter.strip() or None
+            ctx, args.fiscal_year, out, args.by, args.chapter.strip() or None, paper=args.paper
         )
     for warning in outcome.warnings:
         print(_("Warning: {message}").format(message=warning), file=sys.stderr)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -49,10 +50,8 @@ from app.printing.report_parts import (
     GREEN,
     MARGIN,
     ORANGE,
-    PAGE,
     PALE,
     UNKNOWN,
-    WIDTH,
     _activities,
     _activity,
     _band,
@@ -89,44 +88,75 @@ from app.reports.statistics import percent
 # --- the document ---------------------------------------------------------------------------------
 
 
+def _header_pt(running: str, scope: str, room: float) -> float:
+    """The running header's size: 10 pt, smaller where the title and the scope would otherwise
+    run into each other (English on B5, or A4 with a long name)."""
+    for pt in (10.0, 9.5, 9.0, 8.5, 8.0):
+        if stringWidth(running, PGOTHIC, pt) + stringWidth(scope, PGOTHIC, pt) + 6 * mm <= room:
+            return pt
+    return 8.0
+
+
 def _decor(doc: _Doc) -> Callable[[Canvas, int, int], None]:
     r = doc.report
     running = doc.guard.text(f"{r.fiscal_year_label} {_('Community-building activity report')}")
     scope = doc.guard.text(doc.scope)
+    width, height = doc.page
+    header_pt = _header_pt(running, scope, width - 2 * MARGIN)
+    room = width - 2 * MARGIN - stringWidth(running, PGOTHIC, header_pt) - 6 * mm
+    if stringWidth(scope, PGOTHIC, header_pt) > room:
+        # Even at 8 pt they meet: the scope gives way, cut short with an ellipsis.
+        while scope and stringWidth(scope + "…", PGOTHIC, header_pt) > room:
+            scope = scope[:-1]
+        scope += "…"
 
     def draw(canvas: Canvas, page: int, count: int) -> None:
         canvas.saveState()
         canvas.setFillColor(BLACK)
         if page > 1:
-            canvas.setFont(PGOTHIC, 10)
-            canvas.drawString(MARGIN, PAGE[1] - MARGIN + 4 * mm, running)
-            canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4 * mm, scope)
+            canvas.setFont(PGOTHIC, header_pt)
+            canvas.drawString(MARGIN, height - MARGIN + 4 * mm, running)
+            canvas.drawRightString(width - MARGIN, height - MARGIN + 4 * mm, scope)
             canvas.setStrokeColor(ACCENT)
             canvas.setLineWidth(0.8)
             canvas.line(
-                MARGIN, PAGE[1] - MARGIN + 2.5 * mm, PAGE[0] - MARGIN, PAGE[1] - MARGIN + 2.5 * mm
+                MARGIN, height - MARGIN + 2.5 * mm, width - MARGIN, height - MARGIN + 2.5 * mm
             )
         canvas.setFont(GOTHIC_BOLD, 12)
-        canvas.drawCentredString(PAGE[0] / 2, MARGIN - 8 * mm, f"{page} / {count}")
+        canvas.drawCentredString(width / 2, MARGIN - 8 * mm, f"{page} / {count}")
         canvas.restoreState()
 
     return draw
+
+
+class _CoverBreak(CondPageBreak):
+    """A page break straight after a cover that fits its page; where the cover's themes ran
+    over onto the next page (a small sheet, English), the activities follow them there
+    instead of leaving that page mostly blank."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._doctemplateAttr("page") == 1:
+            return availWidth, availHeight - 1e-8  # what PageBreak does: use up the frame
+        if availHeight < self.height:
+            return super().wrap(availWidth, availHeight)
+        return 0, min(6 * mm, availHeight)  # running on: a gap below the themes
 
 
 # Up to this many activities the report is "short" and runs on without forced page breaks.
 COMPACT_ACTIVITIES = 4
 
 
-def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult:
-    """The report as an A4 PDF, written atomically to `out` (or returned as bytes)."""
+def render_annual_report(report: AnnualReport, out: Path | None, paper: str = "A4") -> RenderResult:
+    """The report as a PDF on `paper` ("A4" or "B5"), written atomically to `out` (or returned
+    as bytes)."""
     register_fonts()
-    doc = _Doc(report)
+    doc = _Doc(report, paper)
     story: list[Flowable] = []
     story += _cover(doc)
     # A short report (one chapter, a handful of activities) runs on instead of giving the
     # cover and the statistics pages of their own, mostly blank.
     compact = len(doc.rows) <= COMPACT_ACTIVITIES
-    story.append(CondPageBreak(90 * mm) if compact else PageBreak())
+    story.append(CondPageBreak(90 * mm) if compact else _CoverBreak(90 * mm))
     if compact:
         story.append(Spacer(1, 6 * mm))
     story += _activities(doc)
@@ -144,7 +174,7 @@ def render_annual_report(report: AnnualReport, out: Path | None) -> RenderResult
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
-        pagesize=PAGE,
+        pagesize=doc.page,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 2 * mm,
@@ -174,10 +204,11 @@ def print_annual_report(
     group_by: str = GROUP_BY_MONTH,
     chapter: str | None = None,
     today: date | None = None,
+    paper: str = "A4",
 ) -> RenderResult:
-    """Gather the fiscal year's report and print it to `out`."""
+    """Gather the fiscal year's report and print it to `out` on `paper` ("A4" or "B5")."""
     report = annual_report(ctx, fy, group_by, chapter, today)
-    return render_annual_report(report, out)
+    return render_annual_report(report, out, paper)
 
 
 __all__ = [
@@ -193,11 +224,9 @@ __all__ = [
     "MARGIN",
     "NO_THEME",
     "ORANGE",
-    "PAGE",
     "PALE",
     "ReportStats",
     "UNKNOWN",
-    "WIDTH",
     "_Doc",
     "_PLAIN_TITLE_KINDS",
     "_activities",

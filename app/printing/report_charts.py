@@ -21,19 +21,23 @@ from reportlab.platypus import (
 from app.core.i18n import gettext as _
 from app.printing.common import (
     BLACK,
+    BODY_PT,
+    page_size,
 )
 from app.printing.fonts import GOTHIC, PGOTHIC, PGOTHIC_BOLD
 from app.printing.report_parts import (
     BLUE,
     CHART_PT,
     GREEN,
+    MARGIN,
     ORANGE,
-    WIDTH,
     _band,
+    _columns,
     _count_or_unknown,
     _Doc,
     _grid,
     _head,
+    _header_need,
     _sub_band,
 )
 from app.reports.common import NO_THEME
@@ -86,7 +90,7 @@ def month_bar_chart(
     title: str,
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[int], Any]],
-    width: float = WIDTH,
+    width: float,
     height: float = 62 * mm,
 ) -> Drawing:
     """Bars per month (one or two series side by side), values printed over the bars."""
@@ -143,11 +147,11 @@ def horizontal_bar_chart(
     title: str,
     labels: Sequence[str],
     values: Sequence[int],
-    colour: Any = BLUE,
-    width: float = WIDTH,
+    colour: Any,
+    width: float,
+    row_h: float = 20.0,
 ) -> Drawing:
     """One bar per kind or theme, longest first, its label on the left."""
-    row_h = 20.0
     height = 36 + row_h * max(1, len(labels)) + 16
     drawing = _drawing(width, height)
     _title(drawing, title, height - 14)
@@ -192,8 +196,18 @@ def horizontal_bar_chart(
     return drawing
 
 
-def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[Drawing]:
-    """Every chart of the statistics page, in print order; `text` checks each label."""
+def stats_charts(
+    stats: ReportStats,
+    text: Callable[[str], str] = str,
+    width: float | None = None,
+    month_height: float = 62 * mm,
+    row_h: float = 20.0,
+) -> list[Drawing]:
+    """Every chart of the statistics page, in print order, `width` wide (the body of an A4
+    page unless told), the month charts `month_height` high and the bar charts `row_h` a
+    bar; `text` checks each label."""
+    if width is None:
+        width = page_size("A4")[0] - 2 * MARGIN
     months = [text(m.short_label) for m in stats.months]
     themed = [t for t in stats.by_theme if t.key != NO_THEME]
     # A chart of nothing is left out: an empty axis reads like a printing fault.
@@ -204,6 +218,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 _("Events held per month"),
                 months,
                 [(_("Events held"), [m.events for m in stats.months], BLUE)],
+                width,
+                month_height,
             )
         )
     if stats.participants:
@@ -212,6 +228,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 _("Participants per month"),
                 months,
                 [(_("Participants"), [m.participants for m in stats.months], ORANGE)],
+                width,
+                month_height,
             )
         )
     if stats.by_kind:
@@ -221,6 +239,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 [text(k.label) for k in stats.by_kind],
                 [k.activities for k in stats.by_kind],
                 BLUE,
+                width,
+                row_h,
             )
         )
     if themed:
@@ -230,6 +250,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                 [text(t.label) for t in themed],
                 [t.activities for t in themed],
                 GREEN,
+                width,
+                row_h,
             )
         )
     if stats.visits or stats.follow_ups:
@@ -241,6 +263,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                     (_("Visits and calls"), [m.visits for m in stats.months], BLUE),
                     (_("Follow-ups opened"), [m.follow_ups for m in stats.months], ORANGE),
                 ],
+                width,
+                month_height,
             )
         )
     if stats.members_joined or stats.members_retired:
@@ -252,6 +276,8 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
                     (_("New members"), [m.members_joined for m in stats.months], GREEN),
                     (_("Members left"), [m.members_retired for m in stats.months], ORANGE),
                 ],
+                width,
+                month_height,
             )
         )
     return charts
@@ -260,7 +286,9 @@ def stats_charts(stats: ReportStats, text: Callable[[str], str] = str) -> list[D
 def _statistics(doc: _Doc) -> list[Flowable]:
     s = doc.report.stats
     story: list[Flowable] = [_band(doc, _("Statistics")), Spacer(1, 4 * mm)]
-    for chart in stats_charts(s, doc.guard.text):
+    # A smaller sheet draws its charts lower too (A4's scale is 1), the labels still 12 pt.
+    charts = stats_charts(s, doc.guard.text, doc.width, 62 * mm * doc.scale, 20.0 * doc.scale)
+    for chart in charts:
         story += [KeepTogether([chart, Spacer(1, 6 * mm)])]
     header = [
         _("Month"),
@@ -271,7 +299,7 @@ def _statistics(doc: _Doc) -> list[Flowable]:
         _("New members"),
         _("Members left"),
     ]
-    rows: list[list[Any]] = [_head(doc, header)]
+    rows: list[list[Any]] = [header]
     for m in s.months:
         rows.append(
             [
@@ -302,14 +330,19 @@ def _statistics(doc: _Doc) -> list[Flowable]:
             s.members_retired,
         ]
     )
-    first = WIDTH * 0.19
-    rest = (WIDTH - first) / 6
+    # The month column holds 2022年10月 whole on B5 too, never across the column rule.
+    widest = max((stringWidth(str(row[0]), PGOTHIC, BODY_PT) for row in rows[1:]), default=0.0)
+    first = max(doc.width * 0.19, widest + 14)
+    rest = (doc.width - first) / 6
+    shares = [first / doc.width] + [rest / doc.width] * 6
+    widths = _columns(doc.width, shares, [first] + [_header_need(t) for t in header[1:]])
+    rows[0] = _head(doc, header, widths)
     story.append(
         KeepTogether(
             [
                 _sub_band(doc, _("Month by month")),
                 Spacer(1, 3 * mm),
-                _grid(rows, [first] + [rest] * 6, total_row=True),
+                _grid(rows, widths, total_row=True),
             ]
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from app.printing.common import (
     BODY_PT,
     WHITE,
     fiscal_year_label,
+    page_size,
     style,
     table_style,
 )
@@ -33,9 +35,7 @@ from app.reports.common import CITY_WIDE, GROUP_BY_MONTH, NO_THEME, day_label
 from app.reports.results import ActivityRow, AnnualReport, CountLine
 from app.reports.statistics import percent
 
-PAGE = (595.2756, 841.8898)  # A4 portrait
 MARGIN = 15 * mm
-WIDTH = PAGE[0] - 2 * MARGIN
 ACCENT = colors.HexColor("#1F4E79")
 # Okabe-Ito colours: told apart with colour-blindness and still distinct on a grey copier.
 BLUE = colors.HexColor("#0072B2")
@@ -173,8 +173,14 @@ def _count_or_unknown(count: int, rows: Sequence[ActivityRow]) -> str:
 class _Doc:
     """What one report document needs while it is built."""
 
-    def __init__(self, report: AnnualReport) -> None:
+    def __init__(self, report: AnnualReport, paper: str = "A4") -> None:
         self.report = report
+        # The paper rides on the document, not on the module: reports render on worker threads.
+        self.page = page_size(paper)
+        self.width = self.page[0] - 2 * MARGIN
+        # Page breaks and chart heights are tuned on A4; a smaller sheet scales them by its
+        # body height, so A4 stays exactly as it was.
+        self.scale = (self.page[1] - 2 * MARGIN) / (page_size("A4")[1] - 2 * MARGIN)
         self.guard = TextGuard(PGOTHIC)
         self.scope = scope_text(report)
         self.rows = _rows(report)
@@ -189,7 +195,7 @@ class _Doc:
 def _band(doc: _Doc, text: str, size: float = 16.0) -> Flowable:
     """A section heading: white on the accent colour, the full width."""
     cell = paragraph(doc.m(text), style("band", size, bold=True, color=WHITE))
-    table = Table([[cell]], colWidths=[WIDTH])
+    table = Table([[cell]], colWidths=[doc.width])
     table.setStyle(
         table_style(
             [
@@ -206,7 +212,7 @@ def _band(doc: _Doc, text: str, size: float = 16.0) -> Flowable:
 def _sub_band(doc: _Doc, text: str) -> Flowable:
     """A group heading (a month, a chapter): accent text over a rule."""
     cell = paragraph(doc.m(text), style("group", 15, bold=True, color=ACCENT))
-    table = Table([[cell]], colWidths=[WIDTH])
+    table = Table([[cell]], colWidths=[doc.width])
     table.setStyle(
         table_style(
             [
@@ -239,6 +245,12 @@ def _grid(
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
+    for col, cell in enumerate(rows[0] if rows else []):
+        if getattr(cell, "tight", False):
+            commands += [
+                ("LEFTPADDING", (col, 0), (col, 0), TIGHT_PAD),
+                ("RIGHTPADDING", (col, 0), (col, 0), TIGHT_PAD),
+            ]
     if total_row:
         commands += [
             ("FONTNAME", (0, -1), (-1, -1), PGOTHIC_BOLD),
@@ -252,9 +264,94 @@ def _cell(doc: _Doc, text: str, size: float = BODY_PT, **kw: Any) -> Flowable:
     return paragraph(doc.m(text), style(f"cell{size}{kw}", size, **kw))
 
 
-def _head(doc: _Doc, labels: Sequence[str]) -> list[Flowable]:
-    """Header cells that wrap inside their column instead of running over the next."""
-    return [_cell(doc, label, bold=True) for label in labels]
+# A table cell's padding each side (ReportLab's default), and a header's when it is tight.
+CELL_PAD = 6.0
+TIGHT_PAD = 3.0
+_WORDS = re.compile(r"[^\s-]*-|[^\s-]+")  # "Follow-ups" -> "Follow-", "ups"
+
+
+def _english(text: str) -> bool:
+    """Whether `text` is written without kana or kanji (so breaks only between words)."""
+    return bool(text.strip()) and all(ord(ch) < 0x2E80 for ch in text)
+
+
+def _longest_word(text: str, font: str, size: float = BODY_PT) -> float:
+    """The widest word of English `text`; 0 for Japanese, which may break between any two
+    characters."""
+    if not _english(text):
+        return 0.0
+    return max((stringWidth(word, font, size) for word in _WORDS.findall(text)), default=0.0)
+
+
+def _word_lines(text: str, font: str, size: float, room: float) -> list[str]:
+    """`text` broken at spaces and after hyphens into lines `room` wide: the CJK wrapping of
+    every paragraph would otherwise fill a line up to the last letter that fits, cutting an
+    English word (「Compa / ny」) although it fits a line of its own."""
+    lines: list[str] = []
+    for piece in _WORDS.findall(text):
+        joiner = "" if lines and lines[-1].endswith("-") else " "
+        if lines and stringWidth(lines[-1] + joiner + piece, font, size) <= room:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _wrapped_cell(
+    doc: _Doc, text: str, width: float, bold: bool = False, pad: float = CELL_PAD
+) -> Flowable:
+    """A 12 pt cell of a column `width` wide: English broken between words, Japanese as ever."""
+    if not _english(text):
+        return _cell(doc, text, bold=bold)
+    font = PGOTHIC_BOLD if bold else PGOTHIC
+    lines = _word_lines(text, font, BODY_PT, width - 2 * pad)
+    markup = "<br/>".join(doc.m(line) for line in lines)
+    return paragraph(markup, style(f"cell{BODY_PT}{bold}", BODY_PT, bold=bold))
+
+
+def _columns(total: float, shares: Sequence[float], needs: Sequence[float]) -> list[float]:
+    """Column widths by `shares` of `total`; a column narrower than it `needs` (its longest
+    English word) takes the difference from the columns with room to spare. Where nothing
+    needs more (Japanese, A4) the widths are the shares exactly."""
+    widths = [total * share for share in shares]
+    short = sum(max(0.0, need - w) for need, w in zip(needs, widths, strict=True))
+    spare = sum(max(0.0, w - need) for need, w in zip(needs, widths, strict=True))
+    if short <= 0 or spare < short:
+        return widths
+    return [
+        need if need >= w else w - (w - need) * short / spare
+        for need, w in zip(needs, widths, strict=True)
+    ]
+
+
+def _header_need(label: str) -> float:
+    """The narrowest column a header label fits without cutting a word (tight padding)."""
+    return _longest_word(label, PGOTHIC_BOLD) + 2 * TIGHT_PAD
+
+
+def _head(
+    doc: _Doc, labels: Sequence[str], widths: Sequence[float] | None = None
+) -> list[Flowable]:
+    """Header cells that wrap inside their column instead of running over the next; given the
+    columns' widths, English labels break between words, and one whose word would not fit
+    the usual padding (「members」) gets less padding instead of being cut mid-word."""
+    if widths is None:
+        return [_cell(doc, label, bold=True) for label in labels]
+    cells = []
+    for label, width in zip(labels, widths, strict=True):
+        # English needs its longest word whole; a short Japanese label (開催回数 on B5) is
+        # kept on one line by the tight padding too, a longer one wraps as ever.
+        if _english(label):
+            need = _longest_word(label, PGOTHIC_BOLD)
+        else:
+            need = stringWidth(label, PGOTHIC_BOLD, BODY_PT)
+        if need <= width - 2 * CELL_PAD or (not _english(label) and need > width - 2 * TIGHT_PAD):
+            cells.append(_wrapped_cell(doc, label, width, bold=True))
+            continue
+        cell = _wrapped_cell(doc, label, width, bold=True, pad=TIGHT_PAD)
+        cell.tight = True  # read by _grid: this header cell's padding is TIGHT_PAD
+        cells.append(cell)
+    return cells
 
 
 # --- cover --------------------------------------------------------------------------------------
@@ -286,14 +383,22 @@ def _cover(doc: _Doc) -> list[Flowable]:
     title = doc.guard.text(_("Community-building activity report"))
     # One line if it can: a title broken in two pushes the cover onto a second page.
     title_pt = next(
-        (pt for pt in (28, 26, 24, 22) if stringWidth(title, PGOTHIC_BOLD, pt) <= WIDTH), 22
+        (
+            pt
+            for pt in (28, 26, 24, 22, 20, 18)
+            if stringWidth(title, PGOTHIC_BOLD, pt) <= doc.width
+        ),
+        22,
     )
+    # A smaller sheet closes the cover's gaps (A4's scale is 1) so the themes stay on it.
+    k = doc.scale
+    year_pt = 36.0 if k >= 1 else 32.0
     story: list[Flowable] = [
         doc.p(doc.scope, 18, bold=True, align=TA_CENTER, color=ACCENT),
-        Spacer(1, 5 * mm),
-        doc.p(r.fiscal_year_label, 36, bold=True, align=TA_CENTER, leading=44),
+        Spacer(1, 5 * mm * k),
+        doc.p(r.fiscal_year_label, year_pt, bold=True, align=TA_CENTER, leading=year_pt * 44 / 36),
         doc.p(title, title_pt, bold=True, align=TA_CENTER, leading=title_pt * 1.3),
-        Spacer(1, 2 * mm),
+        Spacer(1, 2 * mm * k),
         doc.p(
             _("{label}: {first} to {last}").format(
                 label=fiscal_year_label(r.fiscal_year),
@@ -303,13 +408,17 @@ def _cover(doc: _Doc) -> list[Flowable]:
             13,
             align=TA_CENTER,
         ),
-        Spacer(1, 6 * mm),
+        Spacer(1, 6 * mm * k),
     ]
+    figures = _figures(doc)
     rows = [
         [_cell(doc, label, 14), _cell(doc, value, 16, bold=True, align=TA_RIGHT)]
-        for label, value in _figures(doc)
+        for label, value in figures
     ]
-    table = Table(rows, colWidths=[WIDTH * 0.62, WIDTH * 0.38])
+    # A figure stays on one line (「15 organisations」 on B5): its column widens for it.
+    widest = max((stringWidth(v, PGOTHIC_BOLD, 16) for _label, v in figures), default=0.0)
+    value_w = min(doc.width * 0.5, max(doc.width * 0.38, widest + 24))
+    table = Table(rows, colWidths=[doc.width - value_w, value_w])
     table.setStyle(
         table_style(
             [
@@ -317,14 +426,14 @@ def _cover(doc: _Doc) -> list[Flowable]:
                 ("LINEBELOW", (0, 0), (-1, -2), 0.5, colors.HexColor("#B0C4DE")),
                 ("BACKGROUND", (0, 0), (-1, -1), PALE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 3 * k),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * k),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ]
         )
     )
-    story += [table, Spacer(1, 3 * mm)]
+    story += [table, Spacer(1, 3 * mm * k)]
     notes = [_("This report holds no personal data: watch-over and members appear only as counts.")]
     if r.any_estimated:
         notes.append(
@@ -332,7 +441,7 @@ def _cover(doc: _Doc) -> list[Flowable]:
         )
     # The notes above the themes: a long list of themes may run on, the notes never strand.
     story += [doc.p("※" + n, BODY_PT) for n in notes]
-    story.append(Spacer(1, 5 * mm))
+    story.append(Spacer(1, 5 * mm * doc.scale))
     story += _themes(doc)
     return story
 
@@ -342,9 +451,9 @@ def _themes(doc: _Doc) -> list[Flowable]:
     story: list[Flowable] = [_band(doc, _("Themes of the year"), 15), Spacer(1, 3 * mm)]
     if not r.themes:
         return [*story, doc.p(_("No theme was recorded for this year's activities."))]
-    rows: list[list[Any]] = [
-        _head(doc, [_("Theme"), _("Activities"), _("Participants"), _("Drives and donations")])
-    ]
+    labels = [_("Theme"), _("Activities"), _("Participants"), _("Drives and donations")]
+    widths = _columns(doc.width, (0.40, 0.16, 0.19, 0.25), [_header_need(t) for t in labels])
+    rows: list[list[Any]] = [_head(doc, labels, widths)]
     for t in r.themes:
         rows.append(
             [
@@ -366,13 +475,7 @@ def _themes(doc: _Doc) -> list[Flowable]:
                 r.quantity_text,
             ]
         )
-    story.append(
-        _grid(
-            rows,
-            [WIDTH * 0.40, WIDTH * 0.16, WIDTH * 0.19, WIDTH * 0.25],
-            total_row=bool(r.quantity_text),
-        )
-    )
+    story.append(_grid(rows, widths, total_row=bool(r.quantity_text)))
     return story
 
 
@@ -408,7 +511,7 @@ def _activity(doc: _Doc, row: ActivityRow) -> Flowable:
         facts.append(_("(planned)"))
     if facts:
         parts.append(doc.p("\u3000".join(facts), BODY_PT, color=colors.HexColor("#333333")))
-    card = Table([[parts]], colWidths=[WIDTH])
+    card = Table([[parts]], colWidths=[doc.width])
     card.setStyle(
         table_style(
             [
@@ -454,22 +557,29 @@ def _connections(doc: _Doc) -> list[Flowable]:
     ]
     if not r.connections:
         return [*story, doc.p(_("No new organisation this year."))]
-    rows: list[list[Any]] = [
-        _head(doc, [_("Organisation"), _("Kind"), _("Together as"), _("First activity")])
-    ]
     sep = "、" if _ja() else ", "
+    labels = [_("Organisation"), _("Kind"), _("Together as"), _("First activity")]
+    # A kind or role in English keeps its words whole (「federation」, 「organisation」).
+    kinds = [_longest_word(c.kind_label, PGOTHIC) + 2 * CELL_PAD for c in r.connections]
+    roles = [_longest_word(sep.join(c.roles), PGOTHIC) + 2 * CELL_PAD for c in r.connections]
+    needs = [
+        _header_need(labels[0]),
+        max([_header_need(labels[1]), *kinds]),
+        max([_header_need(labels[2]), *roles]),
+        _header_need(labels[3]),
+    ]
+    widths = _columns(doc.width, (0.28, 0.16, 0.21, 0.35), needs)
+    rows: list[list[Any]] = [_head(doc, labels, widths)]
     for c in r.connections:
         rows.append(
             [
                 _cell(doc, c.organisation, bold=True),
-                _cell(doc, c.kind_label or "—"),
-                _cell(doc, sep.join(c.roles)),
+                _wrapped_cell(doc, c.kind_label or "—", widths[1]),
+                _wrapped_cell(doc, sep.join(c.roles), widths[2]),
                 _cell(doc, f"{c.first_activity}（{day_label(c.first_date)}）"),
             ]
         )
-    story.append(
-        _grid(rows, [WIDTH * 0.28, WIDTH * 0.16, WIDTH * 0.21, WIDTH * 0.35], numeric_from=99)
-    )
+    story.append(_grid(rows, widths, numeric_from=99))
     return story
 
 
@@ -506,5 +616,5 @@ def _watch(doc: _Doc) -> list[Flowable]:
     rows.append(
         [_cell(doc, _("Follow-ups still open at year end")), f"{w.follow_ups_open_at_year_end:,}"]
     )
-    story.append(_grid(rows, [WIDTH * 0.7, WIDTH * 0.3]))
+    story.append(_grid(rows, [doc.width * 0.7, doc.width * 0.3]))
     return story

@@ -42,7 +42,7 @@ from ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from app.core.context import Context
-    from ui.dialogs.pdf_preview import PdfContent
+    from ui.dialogs.pdf_preview import PdfContent, PdfPreviewDialog
 
 
 def summary_text(report: reports.AnnualReport) -> str:
@@ -321,23 +321,21 @@ class ReportsPage(QWidget):
 
     # --- output -----------------------------------------------------------------------------
 
-    def _file_stem(self) -> str:
-        fy, _group, _chapter = self.chosen()
-        return _("annual-report-{year}").format(year=fy)
-
-    def make_pdf(self, path: Path | None = None) -> Operation[Path] | None:
-        """Preview the annual report (print or save from there); given a path, save it there
-        (in the background; the operation's result is the file written)."""
+    def make_pdf(self, path: Path | None = None, paper: str = "A4") -> Operation[Path] | None:
+        """Preview the annual report (print or save from there, on A4 or B5); given a path,
+        save it there on `paper` (in the background; the operation's result is the file
+        written)."""
         fy, group_by, chapter = self.chosen()
         if path is None:
-            self._preview(fy, group_by, chapter)
+            self.preview_dialog(fy, group_by, chapter).preview()
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         target = path
 
         def save() -> Path:
-            render_annual_report(reports.annual_report(self.ctx, fy, group_by, chapter), target)
+            report = reports.annual_report(self.ctx, fy, group_by, chapter)
+            render_annual_report(report, target, paper)
             return target
 
         return (
@@ -350,18 +348,26 @@ class ReportsPage(QWidget):
             .run_in_background(_("Making the PDF…"))
         )
 
-    def _preview(self, fy: int, group_by: str, chapter: str | None) -> None:
+    def preview_dialog(
+        self, fy: int | None = None, group_by: str = "", chapter: str | None = None
+    ) -> PdfPreviewDialog:
+        """The annual report's preview (the year and grouping chosen on the page unless told),
+        its PDF not yet made; it offers the grouping and the paper (A4 or B5)."""
         # Imported when asked for: the preview (and its PDF renderer) stays out of first paint.
         from ui.dialogs.pdf_preview import PdfContent as content_class
         from ui.dialogs.pdf_preview import PdfPreviewDialog as dialog_class
 
-        def make(choice: str) -> PdfContent:
-            report = reports.annual_report(self.ctx, fy, choice or group_by, chapter)
-            made = render_annual_report(report, None)
+        if fy is None:
+            fy, group_by, chapter = self.chosen()
+        year, grouping, only = fy, group_by or reports.GROUP_BY_MONTH, chapter
+
+        def make(choice: str, paper: str = "A4") -> PdfContent:
+            report = reports.annual_report(self.ctx, year, choice or grouping, only)
+            made = render_annual_report(report, None, paper)
             data = made.output if isinstance(made.output, bytes) else b""
             return content_class(data, list(made.warnings))
 
-        dialog = dialog_class(
+        return dialog_class(
             _("Annual activity report"),
             make,
             self,
@@ -369,10 +375,10 @@ class ReportsPage(QWidget):
                 reports.GROUP_BY_MONTH: _("By month"),
                 reports.GROUP_BY_CHAPTER: _("By chapter and municipality"),
             },
-            choice=group_by,
-            file_name=self._file_stem() + ".pdf",
+            choice=grouping,
+            file_name=_("annual-report-{year}").format(year=year) + ".pdf",
+            papers=True,
         )
-        dialog.preview()
 
     def export_xlsx(self, path: Path | None = None) -> Operation[Path] | None:
         """Write the statistics as an Excel workbook (in the background; the operation's

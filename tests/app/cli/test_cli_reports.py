@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.app.cli.test_cli import run
-from tests.app.printing.pdfcheck import page_texts, squash
+from tests.app.printing.pdfcheck import B5_JIS_PT, page_size, page_texts, reader, squash
 
 
 def annual(db: Path, out: Path, *extra: str, lang: str = "en") -> Any:
@@ -40,6 +41,25 @@ def test_print_annual_report_by_month_and_by_chapter(demo_path: Path, tmp_path: 
     assert done.returncode == 0, done.stderr
     text = squash("".join(page_texts(one)))
     assert "寄り添いの現場から見えること" in text and "荒川コープカフェ" not in text
+
+
+def test_annual_report_on_b5_paper(demo_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b5.pdf"
+    done = annual(demo_path, out, "--paper", "B5", lang="ja")
+    assert done.returncode == 0, done.stderr
+    # JIS B5, 182 × 257 mm, on every page; the same report as on A4, only on more pages.
+    for index in range(len(reader(out).pages)):
+        width, height = page_size(out, index)
+        assert abs(width - B5_JIS_PT[0]) < 0.01 and abs(height - B5_JIS_PT[1]) < 0.01
+    text = squash("".join(page_texts(out)))
+    assert 'わたしの"好き"から始めるまちづくり' in text and "26t" in text
+    a4 = tmp_path / "a4.pdf"
+    assert annual(demo_path, a4, lang="ja").returncode == 0
+    assert page_size(a4) == pytest.approx((595.2756, 841.8898), abs=0.01)
+    assert len(reader(out).pages) >= len(reader(a4).pages)
+    bad = annual(demo_path, tmp_path / "r.pdf", "--paper", "B4")
+    assert bad.returncode != 0 and "B4" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_annual_report_is_in_japanese_for_a_japanese_user(demo_path: Path, tmp_path: Path) -> None:

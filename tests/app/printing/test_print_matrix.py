@@ -452,10 +452,12 @@ def _long_report(report: Any) -> Any:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("size", ["empty", "typical", "by-chapter", "long"])
+@pytest.mark.parametrize("paper", ["A4", "B5"])
 def test_annual_report_in_the_matrix(
-    size: str, lang: str, language: Callable[[str], None], demo_ctx: Any, ctx: Any
+    paper: str, size: str, lang: str, language: Callable[[str], None], demo_ctx: Any, ctx: Any
 ) -> None:
     from app import reports
+    from app.core.i18n import gettext as _
     from app.printing.report import render_annual_report
     from app.printing.report_parts import MARGIN
 
@@ -465,15 +467,25 @@ def test_annual_report_in_the_matrix(
     report = reports.annual_report(source, 2022, by, today=date(2026, 11, 29))
     if size == "long":
         report = _long_report(report)
-    pdf = render_annual_report(report, None).output
+    pdf = render_annual_report(report, None, paper).output
     assert isinstance(pdf, bytes)
     pages = reader(pdf).pages
+    expected = (182 * mm, 257 * mm) if paper == "B5" else (210 * mm, 297 * mm)
+    for page in pages:
+        size_pt = (float(page.mediabox.width), float(page.mediabox.height))
+        assert abs(size_pt[0] - expected[0]) < 1 and abs(size_pt[1] - expected[1]) < 1
     assert _check_margins(pdf) == []
     assert _check_rules(pdf) == []
     assert _check_widows(pdf) == []
     assert _check_frame(pdf, MARGIN) == []
     if len(pages) > 1:
         assert _last_page_fill(pdf) >= 0.25, f"last of {len(pages)} pages nearly empty"
+    # Every activity's title and the statistics read back, on either paper.
+    text = squash("".join(p.extract_text() or "" for p in pages))
+    for row in [a for g in report.groups for a in g.activities][:5]:
+        assert squash(row.title)[:10] in text, row.title
+    if size != "empty":
+        assert squash(_("Month by month")) in text
 
 
 @pytest.mark.parametrize("paper", ["A4", "B5"])

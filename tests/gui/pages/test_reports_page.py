@@ -16,7 +16,7 @@ from app import reports
 from app.core.context import VIEWER, Actor, Context
 from app.core.dates import fiscal_year
 from app.setup.demo import SEED_FILE
-from tests.app.printing.pdfcheck import page_texts, squash
+from tests.app.printing.pdfcheck import B5_JIS_PT, page_size, page_texts, squash
 from tests.gui.waiting import outcome, settle
 from ui.models.report_stats import StatsTableModel
 from ui.models.report_tree import ReportTreeModel
@@ -157,6 +157,32 @@ def test_pdf_button_opens_the_preview(
     content, choice = shown[0]
     assert content is not None and content.data.startswith(b"%PDF")
     assert choice == reports.GROUP_BY_MONTH
+
+
+def test_preview_re_renders_on_b5(qtbot: QtBot, demo_ctx: Context) -> None:
+    page = ReportsPage(demo_ctx)
+    qtbot.addWidget(page)
+    _fy2022(page)
+    dialog = page.preview_dialog()
+    qtbot.addWidget(dialog)
+    dialog.refresh()
+    settle(qtbot)
+    assert dialog.content is not None
+    assert page_size(dialog.content.data) == pytest.approx((595.2756, 841.8898), abs=0.01)
+    a4_pages = dialog.document.pageCount()
+    # The old preview had no paper choice for the annual report: always A4.
+    dialog.paper.setCurrentIndex(dialog.paper.findData("B5"))
+    settle(qtbot)
+    assert dialog.options()["paper"] == "B5"
+    width, height = page_size(dialog.content.data)
+    assert abs(width - B5_JIS_PT[0]) < 0.01 and abs(height - B5_JIS_PT[1]) < 0.01
+    assert dialog.document.pageCount() >= a4_pages
+    text = squash("".join(page_texts(dialog.content.data)))
+    assert all(squash(t) in text for t in SEED_TITLES)
+    # The grouping still goes with it.
+    dialog.template.setCurrentIndex(dialog.template.findData(reports.GROUP_BY_CHAPTER))
+    settle(qtbot)
+    assert page_size(dialog.content.data) == pytest.approx(B5_JIS_PT, abs=0.01)
 
 
 def test_viewer_reads_the_page(qtbot: QtBot, demo_ctx: Context, tmp_path: Path) -> None:
