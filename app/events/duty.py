@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from app.core.dates import format_date
 from app.core.errors import UserError
 from app.core.i18n import N_, current_language, list_separator
 from app.core.i18n import gettext as _
+from app.core.text.safety import strip_bidi
 from app.events.views import _load_event, _occurrence_rows
 from app.events.vocabulary import CANCELLED, MONTHLY
 from app.roster import people
@@ -129,7 +131,8 @@ class DutyAssigned:
 
 
 def _clean_name(text: str) -> str:
-    name = " ".join(unicodedata.normalize("NFKC", text).split())
+    # Direction overrides would let a job's name print reversed on the posted roster.
+    name = " ".join(unicodedata.normalize("NFKC", strip_bidi(text)).split())
     if not name:
         raise UserError(_("A duty needs a name."))
     if len(name) > MAX_ROLE_NAME:
@@ -280,29 +283,47 @@ def _day_text(day: date) -> str:
     return format_date(day, current_language())
 
 
-def _member_day_duties(
-    s: Session, member_id: str, day: date
-) -> list[tuple[str, str, str, str | None, str]]:
-    """(assignment id, event title, job, occurrence id, event id) of a member's duties on `day`."""
-    when = func.coalesce(EventOccurrence.starts_at, Event.starts_at)
-    rows = s.execute(
-        select(
-            DutyAssignment.id, Event.title, DutyRole.name, DutyAssignment.occurrence_id, Event.id
-        )
+# When a duty is: the date of a monthly event's occurrence, else the event's own date.
+_WHEN = func.coalesce(EventOccurrence.starts_at, Event.starts_at)
+
+
+def _live_duties(*columns: Any) -> Any:
+    """`columns` of every live duty (job, event and date not deleted), joined for reading."""
+    return (
+        select(*columns)
         .join(Event, Event.id == DutyAssignment.event_id)
         .join(DutyRole, DutyRole.id == DutyAssignment.role_id)
         .outerjoin(EventOccurrence, EventOccurrence.id == DutyAssignment.occurrence_id)
         .where(
-            DutyAssignment.member_id == member_id,
             DutyAssignment.deleted.is_(False),
             DutyRole.deleted.is_(False),
             Event.deleted.is_(False),
             (EventOccurrence.id.is_(None)) | (EventOccurrence.deleted.is_(False)),
-            func.date(when) == day.isoformat(),
         )
-        .order_by(when, DutyRole.position, DutyAssignment.id)
-    ).all()
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    )
+
+
+def _duties_on_days(
+    s: Session, member_ids: set[str], days: set[date]
+) -> dict[tuple[str, date], list[tuple[str, str, str, str]]]:
+    """(member, day) -> (assignment id, event title, job, event id) of those members' duties
+    on those days, in time order: one query for a whole roster's double bookings."""
+    found: dict[tuple[str, date], list[tuple[str, str, str, str]]] = {}
+    if not member_ids or not days:
+        return found
+    rows = s.execute(
+        _live_duties(
+            DutyAssignment.id, Event.title, DutyRole.name, Event.id, DutyAssignment.member_id, _WHEN
+        )
+        .where(
+            DutyAssignment.member_id.in_(member_ids),
+            func.date(_WHEN).in_(sorted(d.isoformat() for d in days)),
+        )
+        .order_by(_WHEN, DutyRole.position, DutyAssignment.id)
+    )
+    for a_id, title, role, e_id, m_id, at in rows:
+        found.setdefault((m_id, at.date()), []).append((a_id, title, role, e_id))
+    return found
 
 
 def _roster(s: Session, event: Event, month: date | None = None) -> DutyRoster:
@@ -327,11 +348,18 @@ def _roster(s: Session, event: Event, month: date | None = None) -> DutyRoster:
         )
     dates: list[DutyDate] = []
     warnings: list[DutyWarning] = []
-    for occ_id, start, end, cancelled in _event_dates(s, event):
-        if month is not None and (
-            start is None or (start.year, start.month) != (month.year, month.month)
-        ):
-            continue
+    shown = [
+        d
+        for d in _event_dates(s, event)
+        if month is None
+        or (d[1] is not None and (d[1].year, d[1].month) == (month.year, month.month))
+    ]
+    others_on = _duties_on_days(
+        s,
+        {m.id for _a, m in assignments},
+        {d[1].date() for d in shown if d[1] is not None and not d[3]},
+    )
+    for occ_id, start, end, cancelled in shown:
         slots = tuple(
             DutySlot(r.id, r.name, r.needed, tuple(by_slot.get((occ_id, r.id), ()))) for r in roles
         )
@@ -360,7 +388,7 @@ def _roster(s: Session, event: Event, month: date | None = None) -> DutyRoster:
                 seen.add(person.member_id)
                 others = [
                     d
-                    for d in _member_day_duties(s, person.member_id, day)
+                    for d in others_on.get((person.member_id, day), [])
                     if d[0] != person.assignment_id
                 ]
                 if others:
@@ -374,7 +402,7 @@ def _roster(s: Session, event: Event, month: date | None = None) -> DutyRoster:
                                 date=_day_text(day),
                                 name=person.name,
                                 other=list_separator().join(
-                                    o[2] if o[4] == event.id else f"{o[1]} {o[2]}" for o in others
+                                    o[2] if o[3] == event.id else f"{o[1]} {o[2]}" for o in others
                                 ),
                             ),
                         )
@@ -512,25 +540,15 @@ def member_duties(
     """A volunteer's own list of duties, in date order (all of them, or those in a period)."""
     ctx.require(Permission.EVENTS_READ)
     ctx.require(Permission.ROSTER_READ)
-    when = func.coalesce(EventOccurrence.starts_at, Event.starts_at)
     stmt = (
-        select(DutyAssignment.id, when, Event.id, Event.title, Event.venue, DutyRole.name)
-        .join(Event, Event.id == DutyAssignment.event_id)
-        .join(DutyRole, DutyRole.id == DutyAssignment.role_id)
-        .outerjoin(EventOccurrence, EventOccurrence.id == DutyAssignment.occurrence_id)
-        .where(
-            DutyAssignment.member_id == member_id,
-            DutyAssignment.deleted.is_(False),
-            Event.deleted.is_(False),
-            DutyRole.deleted.is_(False),
-            (EventOccurrence.id.is_(None)) | (EventOccurrence.deleted.is_(False)),
-        )
-        .order_by(when, DutyRole.position)
+        _live_duties(DutyAssignment.id, _WHEN, Event.id, Event.title, Event.venue, DutyRole.name)
+        .where(DutyAssignment.member_id == member_id)
+        .order_by(_WHEN, DutyRole.position)
     )
     if since is not None:
-        stmt = stmt.where(func.date(when) >= since.isoformat())
+        stmt = stmt.where(func.date(_WHEN) >= since.isoformat())
     if until is not None:
-        stmt = stmt.where(func.date(when) <= until.isoformat())
+        stmt = stmt.where(func.date(_WHEN) <= until.isoformat())
     with ctx.db.transaction() as s:
         return [
             MemberDuty(

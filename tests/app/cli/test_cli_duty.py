@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.storage.database import open_database
 from db.models import TakeOutLog
 from tests.helpers.cli import run_captured as run
+from tests.helpers.cli import run_main_logged_out as run_logged_out
 
 CAFE = "ふれあいカフェ"
 
@@ -71,6 +72,10 @@ def test_assign_a_host_and_take_them_off_again(
         (("events", "duty-roles", CAFE, "受付=two"), 1, "NAME=N"),
         (("events", "duty-roles", CAFE, "受付=2", "--default"), 1, "--default"),
         (("events", "duty-roles", CAFE, "受付=2"), 1, "cannot be removed"),
+        (("events", "duty-roles", CAFE, "受付=99999999999999999999"), 1, "between 0 and 50"),
+        (("events", "duty-roles", CAFE, "\u202e受付=2", "x" * 200 + "=1"), 1, "at most 40"),
+        (("events", "duty", CAFE, "--month", "99999-01"), 2, "YYYY-MM"),
+        (("events", "duty-assign", CAFE, "--role", "99999999999", "x"), 1, ""),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
@@ -101,7 +106,8 @@ def test_print_duty_writes_the_months_roster_and_refuses_the_database(
     assert "Duty roster" in text and CAFE in text and "司会" in text
     assert "Each volunteer's duties" in text
     before = demo_path.read_bytes()
-    for target in (demo_path, demo_path.with_name(demo_path.name + ".keys")):
+    wal = demo_path.with_name(demo_path.name + "-wal")
+    for target in (demo_path, demo_path.with_name(demo_path.name + ".keys"), wal):
         code, _out, err = run(capfd, "--db", db, "print", "duty", CAFE, "-o", str(target))
         assert code == 1 and len(err.strip().splitlines()) == 1
     assert demo_path.read_bytes() == before
@@ -112,3 +118,33 @@ def test_print_duty_writes_the_months_roster_and_refuses_the_database(
     finally:
         database.close()
     assert ("duty roster", str(out_pdf)) in logged
+
+
+@pytest.fixture(scope="module")
+def demo_accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database made by `demo`, with its visitor and viewer accounts."""
+    db = tmp_path_factory.mktemp("cli-duty") / "demo.sqlite"
+    made = run_logged_out("--db", str(db), "demo")
+    assert made.returncode == 0, made.stderr
+    return db
+
+
+def test_a_visitor_reads_the_roster_and_changes_nothing_and_a_viewer_sees_no_names(
+    demo_accounts: Path, tmp_path: Path
+) -> None:
+    db = str(demo_accounts)
+    visitor = {"TSUNAGU_USER": "visitor", "TSUNAGU_PASSPHRASE": "demo-visitor"}
+    viewer = {"TSUNAGU_USER": "viewer", "TSUNAGU_PASSPHRASE": "demo-viewer"}
+    read = run_logged_out("--db", db, "events", "duty", CAFE, "--json", **visitor)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["roles"]
+    for args in (
+        ("events", "duty-roles", CAFE, "--default"),
+        ("events", "duty-assign", CAFE, "--role", "司会", "x"),
+        ("print", "duty", CAFE, "-o", str(tmp_path / "d.pdf")),
+    ):
+        refused = run_logged_out("--db", db, *args, **visitor)
+        assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "d.pdf").exists()
+    seen = run_logged_out("--db", db, "events", "duty", CAFE, **viewer)
+    assert seen.returncode == 1 and "石井" not in seen.stdout

@@ -65,6 +65,12 @@ def test_the_usual_jobs_of_a_cafe_are_offered_in_the_language_in_use(
     assert duty.duty_roles(ctx, cafe.id) == roles
 
 
+def test_a_jobs_name_loses_direction_overrides_and_extra_spaces(ctx: Context) -> None:
+    cafe = _cafe(ctx)
+    [role] = duty.set_duty_roles(ctx, cafe.id, [("\u202e受付\u202c　 係 ", 2)])
+    assert role.name == "受付 係"
+
+
 def test_setting_the_jobs_keeps_those_kept_by_name_and_refuses_to_drop_a_filled_one(
     ctx: Context,
 ) -> None:
